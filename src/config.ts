@@ -1,0 +1,82 @@
+/**
+ * Configuration, parsed once at the entry point into a frozen object and passed down.
+ * Nothing else reads `process.env`. Every default lives here. Each setting is a `serve` flag and
+ * a `CUEPOINT_*` environment variable (the flag wins); the table in docs/configuration.md mirrors it.
+ */
+import { z } from 'zod';
+
+const int = (min: number) => z.coerce.number().int().min(min);
+const bool = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+]);
+
+export const configSchema = z.object({
+  port: int(0).max(65535).default(8080),
+  host: z.string().min(1).default('127.0.0.1'),
+  dataDir: z.string().min(1).default('./cuepoint-data'),
+  databaseUrl: z.string().min(1).optional(),
+  tokenSecret: z.string().min(16).optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  trustProxy: bool.default(false),
+  /** Collector limits (events.md §1). */
+  maxBodyBytes: int(1024).default(1024 * 1024),
+  maxEventsPerRequest: int(1).default(1000),
+  /** Events per second per write key (token bucket; bursts up to twice this). */
+  eventsPerSecondPerKey: int(1).default(20000),
+  /** Accepted clock skew for future timestamps, and lateness for past ones. */
+  futureSkewSeconds: int(0).default(300),
+  maxLatenessSeconds: int(0).default(7 * 24 * 3600),
+  /** IPs are stored with the host part zeroed unless this is false. */
+  anonymizeIp: bool.default(true),
+  /** DuckDB memory limit, e.g. "1GB". */
+  duckdbMemoryLimit: z.string().default('1GB'),
+  duckdbThreads: int(1).default(2),
+  /** Token lifetime in seconds (auth.md §2: 300). */
+  tokenTtlSeconds: int(1).default(300),
+  /** Failed token requests before a client_id / an address is refused for a while. */
+  bruteForceClientLimit: int(1).default(10),
+  bruteForceAddressLimit: int(1).default(100),
+  bruteForceWindowSeconds: int(1).default(300),
+  /** Seconds to let in-flight requests finish on SIGTERM. */
+  shutdownGraceSeconds: int(0).default(10),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Environment variable for each setting: dataDir → CUEPOINT_DATA_DIR. */
+export function envName(key: string): string {
+  return 'CUEPOINT_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+}
+
+/**
+ * Builds the configuration from environment variables overlaid by explicit options (flags).
+ * Fails naming the setting when a value is bad or unknown.
+ */
+export function loadConfig(
+  options: Record<string, unknown> = {},
+  env: Record<string, string | undefined> = {},
+): Config {
+  const input: Record<string, unknown> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const fromEnv = env[envName(key)];
+    if (fromEnv !== undefined && fromEnv !== '') input[key] = fromEnv;
+  }
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (!(key in configSchema.shape)) throw new Error(`unknown setting "${key}"`);
+    input[key] = value;
+  }
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0] ?? '');
+    throw new Error(`bad setting ${key} (--${kebab(key)} / ${envName(key)}): ${issue.message}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+export function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}

@@ -1,0 +1,25 @@
+/** The embedded store: one DuckDB file in the data directory. */
+import type { Store } from '../store.js';
+import { duckAccounts } from './accounts.js';
+import { duckCatalog } from './catalog.js';
+import { memoryCounters } from './counters.js';
+import { duckCredentials } from './credentials.js';
+import { DuckDb, type DuckDbOptions } from './database.js';
+import { duckEvents } from './events.js';
+import { migrate } from './migrations.js';
+import { fileSecrets } from './secrets.js';
+
+export async function openDuckStore(options: DuckDbOptions): Promise<Store> {
+  const db = await DuckDb.open(options);
+  await migrate(db);
+  const maxSeq = await db.one('SELECT coalesce(max(seq), 0) AS seq FROM events');
+  return {
+    accounts: duckAccounts(db),
+    credentials: duckCredentials(db),
+    events: duckEvents(db, BigInt(maxSeq?.seq as bigint) + 1n),
+    catalog: duckCatalog(db),
+    counters: memoryCounters(),
+    secrets: fileSecrets(options.dataDir),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Versioned, append-only migrations for the embedded store. Each runs once, in order, inside a
+ * transaction with the bump of `schema_migrations`; never edit one that has shipped.
+ */
+import { EVENT_COLUMNS, type ColumnType } from '../../domain/events/stored-event.js';
+import type { DuckDb } from './database.js';
+
+const SQL_TYPE: Record<ColumnType, string> = {
+  text: 'VARCHAR',
+  double: 'DOUBLE',
+  bigint: 'BIGINT',
+  boolean: 'BOOLEAN',
+  timestamp: 'TIMESTAMP',
+  smallint: 'SMALLINT',
+};
+
+const eventsTable = `CREATE TABLE events (${EVENT_COLUMNS.map(([name, type]) => `${name} ${SQL_TYPE[type]}`).join(', ')})`;
+
+export const MIGRATIONS: readonly { version: number; name: string; sql: string[] }[] = [
+  {
+    version: 1,
+    name: 'accounts, credentials, catalog, events',
+    sql: [
+      `CREATE TABLE accounts (account_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL,
+        limit_minute INTEGER NOT NULL, limit_hour INTEGER NOT NULL, limit_day INTEGER NOT NULL,
+        created_at TIMESTAMP NOT NULL)`,
+      `CREATE TABLE client_credentials (client_id VARCHAR PRIMARY KEY, secret_hash VARCHAR NOT NULL,
+        accounts VARCHAR NOT NULL, scopes VARCHAR NOT NULL, revoked BOOLEAN NOT NULL DEFAULT false,
+        created_at TIMESTAMP NOT NULL)`,
+      `CREATE TABLE api_keys (key_id VARCHAR PRIMARY KEY, key_hash VARCHAR NOT NULL, type VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL, origins VARCHAR NOT NULL, revoked BOOLEAN NOT NULL DEFAULT false,
+        created_at TIMESTAMP NOT NULL)`,
+      // Catalog rows are soft-deleted: reports keep showing a deleted project's title (catalog.md).
+      `CREATE TABLE projects (account_id VARCHAR NOT NULL, id VARCHAR NOT NULL, title VARCHAR NOT NULL,
+        video_id VARCHAR, video_source_id VARCHAR, video_duration DOUBLE, tags VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL, deleted_at TIMESTAMP,
+        PRIMARY KEY (account_id, id))`,
+      `CREATE TABLE annotations (account_id VARCHAR NOT NULL, id VARCHAR NOT NULL, project_id VARCHAR NOT NULL,
+        type VARCHAR NOT NULL, title VARCHAR, start_time VARCHAR, duration VARCHAR, properties VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL, deleted_at TIMESTAMP,
+        PRIMARY KEY (account_id, id))`,
+      `CREATE TABLE experiences (account_id VARCHAR NOT NULL, id VARCHAR NOT NULL, title VARCHAR NOT NULL,
+        type VARCHAR NOT NULL, playlist VARCHAR NOT NULL, tags VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL, deleted_at TIMESTAMP,
+        PRIMARY KEY (account_id, id))`,
+      // No unique index on events: one duplicate would fail a whole appender flush, and the index
+      // would grow with every event. De-duplication anti-joins on event_key instead (events.ts).
+      eventsTable,
+    ],
+  },
+];
+
+export async function migrate(db: DuckDb): Promise<void> {
+  await db.run(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)',
+  );
+  const done = new Set(
+    (await db.all('SELECT version FROM schema_migrations')).map((r) => Number(r.version)),
+  );
+  for (const migration of MIGRATIONS) {
+    if (done.has(migration.version)) continue;
+    await db.write(async (conn) => {
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        for (const statement of migration.sql) await conn.run(statement);
+        await conn.run('INSERT INTO schema_migrations VALUES (?, ?, now())', [
+          migration.version,
+          migration.name,
+        ]);
+        await conn.run('COMMIT');
+      } catch (error) {
+        await conn.run('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+}
