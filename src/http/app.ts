@@ -15,6 +15,19 @@ import { trackerOpenApi, trackerRoutes } from './routes/tracker.js';
 
 export const VERSION = '0.1.0';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** `"get /v1/events"`-style entries for every route, in OpenAPI path syntax. */
+    registeredRoutes: string[];
+  }
+}
+
+const openApiSelf: OpenApiPaths = {
+  '/openapi.json': {
+    get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+  },
+};
+
 /** Query values that are secrets (`key=` for beacons) are cut from logged URLs. */
 export function redactUrl(url: string): string {
   return url.replace(/([?&](?:key|client_secret|access_token)=)[^&]*/gi, '$1[redacted]');
@@ -71,12 +84,23 @@ export function buildApp(ctx: AppContext, options: BuildOptions): FastifyInstanc
     ),
   );
 
+  // Every route, as OpenAPI spells it, so a test can hold the document to the real routes.
+  const registered: string[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const path = route.url.replace(/:([A-Za-z_]+)/g, '{$1}').replace(/(.)\/$/, '$1');
+    for (const method of methods)
+      if (method !== 'HEAD') registered.push(`${method.toLowerCase()} ${path}`);
+  });
+  app.decorate('registeredRoutes', registered);
+
   const fragments: OpenApiPaths[] = [
     healthOpenApi,
     tokenOpenApi,
     eventsOpenApi,
     catalogOpenApi,
     trackerOpenApi,
+    openApiSelf,
   ];
   healthRoutes(app, options.readiness);
   tokenRoutes(app, ctx);
@@ -87,9 +111,3 @@ export function buildApp(ctx: AppContext, options: BuildOptions): FastifyInstanc
   app.get('/openapi.json', async () => document);
   return app;
 }
-
-export const openApiSelf: OpenApiPaths = {
-  '/openapi.json': {
-    get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
-  },
-};

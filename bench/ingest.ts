@@ -1,0 +1,160 @@
+/**
+ * Collector benchmark: durable events/s over loopback HTTP, batches of 100 and of 1, and bytes on
+ * disk per event. Starts `cuepoint serve` as a child process on a fresh data directory and drives
+ * it with concurrent keep-alive clients from this process (both share the machine's cores).
+ *
+ *   node dist/bench/ingest.js [--seconds 10] [--clients 16] [--keep]
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const BIN = fileURLToPath(new URL('../../bin/cuepoint.js', import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    clients: { type: 'string', default: '16' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const seconds = Number(args.seconds);
+const clients = Number(args.clients);
+
+function cuepoint(argv: string[], dataDir: string): string {
+  return execFileSync(process.execPath, [BIN, ...argv, '--data-dir', dataDir, '--json'], {
+    encoding: 'utf8',
+  });
+}
+
+let counter = 0;
+/** A plausible event: a mix of player actions and annotation actions, ~400 bytes of JSON. */
+function event(): Record<string, unknown> {
+  const n = counter++;
+  const session = `s-${Math.floor(n / 40)}`;
+  const annotation = n % 5 === 0;
+  return {
+    event: annotation ? 'Annotation Action' : 'Player Action',
+    event_id: `e-${process.pid}-${n}`,
+    timestamp: new Date(Date.now() - (n % 3600) * 1000).toISOString(),
+    properties: {
+      'Project ID': `64088f5d2b7c4a0012${String(n % 50).padStart(6, '0')}`,
+      'Session ID': session,
+      'Partner User ID': n % 3 === 0 ? `user-${n % 5000}` : undefined,
+      'Anonymous ID': `anon-${n % 20000}`,
+      Action: annotation ? 'Answer' : ['Play', 'Pause', 'Progress', 'Seek'][n % 4],
+      'Annotation ID': annotation
+        ? `640892cb2b7c4a00${String(n % 200).padStart(8, '0')}`
+        : undefined,
+      'Annotation Type': annotation ? 'quiz' : undefined,
+      Question: annotation ? 'Which bird is this?' : undefined,
+      Answer: annotation ? ['Royal Tern', 'Gull', 'Pelican'][n % 3] : undefined,
+      'Video Offset': (n % 600) + 0.25,
+      'Play Time Accrued': (n % 580) + 0.5,
+      'Video Duration': 612,
+    },
+  };
+}
+
+async function waitForListening(child: ReturnType<typeof spawn>): Promise<string> {
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+}
+
+async function run(
+  url: string,
+  key: string,
+  batch: number,
+): Promise<{ events: number; rate: number; p50: number; p99: number }> {
+  const bodies = Array.from({ length: 200 }, () =>
+    JSON.stringify(Array.from({ length: batch }, event)),
+  );
+  // Fresh event_ids for every request: bodies are re-made as they are used.
+  let accepted = 0;
+  const latencies: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  const client = async () => {
+    while (performance.now() < deadline) {
+      const body =
+        bodies.length > 0 ? bodies.pop()! : JSON.stringify(Array.from({ length: batch }, event));
+      const t0 = performance.now();
+      const res = await fetch(`${url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-cuepoint-key': key },
+        body,
+      });
+      const result = (await res.json()) as { accepted: number };
+      latencies.push(performance.now() - t0);
+      if (res.status !== 200) throw new Error(`status ${res.status}: ${JSON.stringify(result)}`);
+      accepted += result.accepted;
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: clients }, client));
+  const elapsed = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    events: accepted,
+    rate: accepted / elapsed,
+    p50: latencies[Math.floor(latencies.length * 0.5)] ?? 0,
+    p99: latencies[Math.floor(latencies.length * 0.99)] ?? 0,
+  };
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cuepoint-bench-'));
+  cuepoint(['accounts', 'create', '--id', 'bench'], dataDir);
+  const { key } = JSON.parse(
+    cuepoint(['keys', 'create', '--account', 'bench', '--type', 'write'], dataDir),
+  ) as {
+    key: string;
+  };
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      CUEPOINT_LOG_LEVEL: 'info',
+      CUEPOINT_EVENTS_PER_SECOND_PER_KEY: '100000000',
+    },
+  });
+  const url = await waitForListening(child);
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`,
+  );
+  console.log(
+    `${clients} concurrent clients, ${seconds} s per run, durable (fsync'd) acknowledgements\n`,
+  );
+  let total = 0;
+  for (const batch of [100, 1]) {
+    const r = await run(url, key, batch);
+    total += r.events;
+    console.log(
+      `batches of ${String(batch).padStart(3)}: ${Math.round(r.rate).toLocaleString('en-US')} events/s` +
+        `  (${r.events.toLocaleString('en-US')} events; request p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms)`,
+    );
+  }
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+  const file = join(dataDir, 'cuepoint.duckdb');
+  const bytes =
+    statSync(file).size + (existsSync(`${file}.wal`) ? statSync(`${file}.wal`).size : 0);
+  console.log(
+    `on disk: ${(bytes / 2 ** 20).toFixed(1)} MiB for ${total.toLocaleString('en-US')} events = ${(bytes / total).toFixed(1)} bytes/event`,
+  );
+  if (!args.keep) rmSync(dataDir, { recursive: true, force: true });
+  else console.log(`kept ${dataDir}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
