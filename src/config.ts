@@ -38,6 +38,21 @@ export const configSchema = z.object({
   bruteForceClientLimit: int(1).default(10),
   bruteForceAddressLimit: int(1).default(100),
   bruteForceWindowSeconds: int(1).default(300),
+  /** Report jobs running at once in this process (DuckDB shares its threads among them). */
+  reportWorkers: int(0).default(2),
+  /** How long a request without send_status=true waits for its report before a 202. */
+  reportWaitSeconds: int(0).default(30),
+  /** Result lifetime; and for a range that includes the current UTC day (reporting-api.md §1.3). */
+  resultTtlSeconds: int(1).default(86_400),
+  todayResultTtlSeconds: int(1).default(3600),
+  /** How long a failed job answers 500 before a request starts it afresh. */
+  failedJobSeconds: int(1).default(60),
+  /** Rows in one result; the rest is left out and X-Report-Truncated says so. */
+  reportRowCap: int(1).default(500_000),
+  /** How often expired results are removed. */
+  sweepSeconds: int(1).default(60),
+  /** How often workers look for queued jobs besides being woken (ms). */
+  jobPollMs: int(10).default(1000),
   /** Seconds to let in-flight requests finish on SIGTERM. */
   shutdownGraceSeconds: int(0).default(10),
 });

@@ -4,8 +4,12 @@
  * for pending event writes, then closes the store. It is idempotent.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Admin } from './admin/admin.js';
+import { adminHandlers } from './admin/operations.js';
+import { startAdminSocket, type AdminSocket } from './admin/socket.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
+import { createLogger } from './logger.js';
 import type { AppContext } from './http/context.js';
 import { createServices } from './services.js';
 import { openStore } from './store/open.js';
@@ -16,11 +20,14 @@ export interface RunningServer {
   app: FastifyInstance;
   store: Store;
   services: AppContext;
+  /** The admin operations, also answered on `<dataDir>/cuepoint.sock` for the embedded store. */
+  admin: Admin;
   close(): Promise<void>;
 }
 
 export interface StartOptions {
-  logger?: boolean | Record<string, unknown>;
+  /** false: log nothing (tests). */
+  logger?: boolean;
 }
 
 export async function startServer(
@@ -29,12 +36,27 @@ export async function startServer(
 ): Promise<RunningServer> {
   let ready = false;
   const store = await openStore(config);
-  const services = createServices(store, config);
-  const app = buildApp(services, {
-    readiness: { ready: () => ready },
-    logger: options.logger ?? true,
-  });
-  await app.listen({ port: config.port, host: config.host });
+  const log = createLogger(config, options.logger ?? true);
+  const services = createServices(store, config, log);
+  const app = buildApp(services, { readiness: { ready: () => ready }, logger: log });
+  // One object: typed as Admin for callers, with checked `unknown` arguments for the socket.
+  const handlers = adminHandlers(store, services);
+  const admin: Admin = handlers;
+  let adminSocket: AdminSocket | undefined;
+  try {
+    // Only the embedded store is held by one process; in server mode the CLI opens PostgreSQL itself.
+    if (!config.databaseUrl) {
+      adminSocket = await startAdminSocket(handlers, config.dataDir, {
+        onError: (err) => app.log.error({ err }, 'admin operation failed'),
+      });
+    }
+    await services.reports.start();
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await adminSocket?.close();
+    await store.close();
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   ready = true;
@@ -43,6 +65,8 @@ export async function startServer(
   const close = () =>
     (closing ??= (async () => {
       ready = false;
+      await services.reports.close();
+      await adminSocket?.close();
       const grace = new Promise<void>((resolve) =>
         setTimeout(resolve, config.shutdownGraceSeconds * 1000).unref(),
       );
@@ -56,6 +80,7 @@ export async function startServer(
     app,
     store,
     services,
+    admin,
     close,
   };
 }

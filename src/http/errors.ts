@@ -6,9 +6,16 @@
  * Unknown errors become a 500 whose message carries the request ID, never a stack or SQL.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../domain/errors.js';
+import { AppError, type ErrorCode } from '../domain/errors.js';
 
 export type ErrorStyle = 'gateway' | 'result';
+
+const GATEWAY_CODES = new Set<ErrorCode>([
+  'UNAUTHORIZED',
+  'ACCESS_DENIED',
+  'TOO_MANY_REQUESTS',
+  'METHOD_NOT_ALLOWED',
+]);
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -51,7 +58,10 @@ export function sendError(
 ): FastifyReply {
   if (error.retryAfter !== undefined)
     reply.header('Retry-After', String(Math.max(1, Math.ceil(error.retryAfter))));
-  const style = request.routeOptions.config?.errorStyle ?? 'gateway';
+  // Authentication, scope, rate limits and wrong methods are the gateway's, whatever the route.
+  const style = GATEWAY_CODES.has(error.code)
+    ? 'gateway'
+    : (request.routeOptions.config?.errorStyle ?? 'gateway');
   reply.status(error.status);
   if (style === 'result') {
     return reply.send(

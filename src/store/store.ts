@@ -5,6 +5,9 @@
  */
 import type { Annotation, Experience, Project } from '../domain/catalog-types.js';
 import type { NewEvent } from '../domain/events/stored-event.js';
+import type { Readable } from 'node:stream';
+import type { ColumnKind, Format } from '../domain/reports/columns.js';
+import type { ReportScope } from '../domain/reports/definition.js';
 import type { Scope } from '../domain/scopes.js';
 
 export interface RateLimits {
@@ -135,8 +138,103 @@ export interface SecretStore {
   signingSecret(): Promise<Uint8Array>;
 }
 
+export interface QueryStore {
+  /**
+   * Runs one read-only SELECT (written in the dialect both engines share) and returns its rows as
+   * plain objects: numbers as numbers, timestamps as Date, lists as arrays. Interrupted with
+   * AppError UNAVAILABLE after `timeoutMs`. For synchronous reports (the analytics family).
+   */
+  select(sql: string, timeoutMs: number): Promise<Record<string, unknown>[]>;
+}
+
+export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'expired'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export interface Job {
+  id: string;
+  /** reportIdentity(): equal for requests that must share one job. */
+  identity: string;
+  account_id: string;
+  report: string;
+  scope: ReportScope;
+  state: JobState;
+  /** Whether the job counts toward the account's new-report limits. */
+  counted: boolean;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  /** Until when a done result is served, or a failure is repeated. */
+  expires_at: Date | null;
+  rows: number | null;
+  truncated: boolean;
+  error: string | null;
+}
+
+export type NewJob = Pick<Job, 'id' | 'identity' | 'account_id' | 'report' | 'scope' | 'counted'>;
+
+export type OpenJobResult =
+  | { job: Job; created: false }
+  | { job: Job; created: true }
+  /** Refused by the rate limits: nothing was queued. */
+  | { refused: true; retryAfter: number };
+
+export interface JobStore {
+  /**
+   * Atomically: returns the live job of `job.identity` (queued, running, done and unexpired, or
+   * failed and still within its error window), or — when there is none — checks the account's
+   * limits (when the job counts) and creates it queued. Identical requests arriving at the same
+   * instant get the same job.
+   */
+  open(job: NewJob, limits: RateLimits, now: Date): Promise<OpenJobResult>;
+  get(id: string): Promise<Job | null>;
+  /** Takes the next queued job (fairly across accounts) and marks it running; null when none. */
+  claim(now: Date): Promise<Job | null>;
+  finish(
+    id: string,
+    result: { rows: number; truncated: boolean; expiresAt: Date },
+    now: Date,
+  ): Promise<void>;
+  /** A failed job answers its error until `expiresAt`; it no longer counts toward the limits. */
+  fail(id: string, error: string, expiresAt: Date, now: Date): Promise<void>;
+  /** Jobs left running by a stopped process go back to the queue. Returns how many. */
+  requeueRunning(): Promise<number>;
+  /** Number of jobs queued before `job` (for Retry-After hints). */
+  queuedAhead(job: Job): Promise<number>;
+  /** Marks done jobs past their lifetime expired and returns their IDs (their results can go). */
+  expire(now: Date): Promise<string[]>;
+}
+
+export interface ResultColumn {
+  name: string;
+  kind: ColumnKind;
+}
+
+export interface ResultStore {
+  /**
+   * Runs a report's SQL and stores its first `cap + 1` rows, formatted by column kind, as the
+   * job's result, once. Returns the row count (at most cap + 1: more than cap means truncated).
+   */
+  materialize(
+    jobId: string,
+    sql: string,
+    columns: readonly ResultColumn[],
+    cap: number,
+  ): Promise<number>;
+  /** The stored result encoded in `format`, first `cap` rows, as a byte stream and its length. */
+  open(
+    jobId: string,
+    format: Format,
+    columns: readonly ResultColumn[],
+    cap: number,
+  ): Promise<{ stream: Readable; bytes: number }>;
+  remove(jobId: string): Promise<void>;
+}
+
 export interface Store {
+  readonly jobs: JobStore;
+  readonly results: ResultStore;
   readonly accounts: AccountStore;
+  readonly query: QueryStore;
   readonly credentials: CredentialStore;
   readonly events: EventStore;
   readonly catalog: CatalogStore;

@@ -60,8 +60,12 @@ export class DuckDb {
 
   /** A read query on a reader connection, rows as plain JS objects. */
   async all(sql: string, params: DuckDBValue[] = []): Promise<Row[]> {
-    const reader = this.readers[this.nextReader++ % this.readers.length]!;
-    return (await reader.runAndReadAll(sql, params)).getRowObjectsJS();
+    return this.read(async (conn) => (await conn.runAndReadAll(sql, params)).getRowObjectsJS());
+  }
+
+  /** Lends a reader connection (round robin) for work that needs the connection itself. */
+  read<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    return work(this.readers[this.nextReader++ % this.readers.length]!);
   }
 
   async one(sql: string, params: DuckDBValue[] = []): Promise<Row | null> {

@@ -7,6 +7,9 @@ import { duckCredentials } from './credentials.js';
 import { DuckDb, type DuckDbOptions } from './database.js';
 import { duckEvents } from './events.js';
 import { migrate } from './migrations.js';
+import { duckJobs } from './jobs.js';
+import { duckQuery } from './query.js';
+import { duckResults } from './results.js';
 import { fileSecrets } from './secrets.js';
 
 export async function openDuckStore(options: DuckDbOptions): Promise<Store> {
@@ -14,7 +17,10 @@ export async function openDuckStore(options: DuckDbOptions): Promise<Store> {
   await migrate(db);
   const maxSeq = await db.one('SELECT coalesce(max(seq), 0) AS seq FROM events');
   return {
+    jobs: duckJobs(db),
+    results: duckResults(db, options.dataDir),
     accounts: duckAccounts(db),
+    query: duckQuery(db),
     credentials: duckCredentials(db),
     events: duckEvents(db, BigInt(maxSeq?.seq as bigint) + 1n),
     catalog: duckCatalog(db),

@@ -48,6 +48,17 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
       eventsTable,
     ],
   },
+  {
+    version: 2,
+    name: 'report jobs',
+    sql: [
+      // No primary key: DuckDB's index checks on UPDATE are over-eager; IDs are random UUIDs.
+      `CREATE TABLE jobs (id VARCHAR NOT NULL, identity VARCHAR NOT NULL, account_id VARCHAR NOT NULL,
+        report VARCHAR NOT NULL, scope VARCHAR NOT NULL, state VARCHAR NOT NULL, counted BOOLEAN NOT NULL,
+        created_at TIMESTAMP NOT NULL, started_at TIMESTAMP, finished_at TIMESTAMP, expires_at TIMESTAMP,
+        rows BIGINT, truncated BOOLEAN NOT NULL DEFAULT false, error VARCHAR)`,
+    ],
+  },
 ];
 
 export async function migrate(db: DuckDb): Promise<void> {

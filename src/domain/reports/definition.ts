@@ -1,0 +1,31 @@
+/**
+ * A report definition: its name and one SQL query over the `events` table and the catalog tables
+ * (`projects`, `annotations`, `experiences`; see src/store/duckdb/migrations.ts). Reading one
+ * definition tells the whole story of a report. The SQL is written once, in the dialect DuckDB and
+ * PostgreSQL share; the engine wraps it to round and print values by column kind and to apply the
+ * row cap, so definitions return raw values.
+ */
+import type { EngagementReportName } from './columns.js';
+
+export interface ReportScope {
+  accountId: string;
+  /** First day, inclusive, `YYYY-MM-DD` (UTC). */
+  start: string;
+  /** Last day, inclusive, `YYYY-MM-DD` (UTC): events before the next day's midnight count. */
+  end: string;
+  /** Filters; empty means all. Sorted and de-duplicated. */
+  projectIds: readonly string[];
+  experienceIds: readonly string[];
+}
+
+export interface ReportDefinition {
+  name: EngagementReportName;
+  /** What one row stands for, in words (for docs and the OpenAPI description). */
+  grain: string;
+  /**
+   * One SELECT whose output columns are exactly the report's columns, in order, and whose rows are
+   * in the report's order (reporting-api.md §1.2). Values are raw: numbers unrounded, timestamps as
+   * TIMESTAMP, lists as arrays of text.
+   */
+  sql(scope: ReportScope): string;
+}
