@@ -12,6 +12,8 @@ import { gatewayError, type OpenApiPaths } from '../openapi.js';
 function allowOrigin(request: FastifyRequest, reply: FastifyReply): void {
   const origin = request.headers.origin;
   reply.header('Access-Control-Allow-Origin', origin ?? '*');
+  // A page's tracker reads Retry-After to back off on 429.
+  reply.header('Access-Control-Expose-Headers', 'Retry-After');
   if (origin) reply.header('Vary', 'Origin');
 }
 
