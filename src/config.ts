@@ -27,6 +27,11 @@ export const configSchema = z.object({
   /** Accepted clock skew for future timestamps, and lateness for past ones. */
   futureSkewSeconds: int(0).default(300),
   maxLatenessSeconds: int(0).default(7 * 24 * 3600),
+  /**
+   * A repeated event_id is a duplicate when the first copy arrived within this many days. Live
+   * events older than the lateness are rejected anyway, so the default covers every retry.
+   */
+  dedupWindowDays: int(1).default(8),
   /** IPs are stored with the host part zeroed unless this is false. */
   anonymizeIp: bool.default(true),
   /** DuckDB memory limit, e.g. "1GB". */
@@ -55,6 +60,10 @@ export const configSchema = z.object({
   jobPollMs: int(10).default(1000),
   /** Seconds to let in-flight requests finish on SIGTERM. */
   shutdownGraceSeconds: int(0).default(10),
+  /** Analytics reports (reporting-api.md §2): time limit of one report (fractions allowed). */
+  analyticsTimeoutSeconds: z.coerce.number().positive().default(30),
+  /** Analytics reports running at once per account (per process); one more answers 429. */
+  analyticsConcurrency: int(1).default(2),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -2,14 +2,16 @@
  * Builds the Fastify application: logging without secrets, one error handler, the routes of each
  * module, and `/openapi.json` assembled from the modules' own descriptions.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { AppError } from '../domain/errors.js';
 import type { AppContext } from './context.js';
 import { sendError, toAppError } from './errors.js';
 import { openApiDocument, type OpenApiPaths } from './openapi.js';
+import { analyticsOpenApi, analyticsRoutes } from './routes/analytics.js';
 import { catalogOpenApi, catalogRoutes } from './routes/catalog.js';
 import { eventsOpenApi, eventsRoutes } from './routes/events.js';
 import { healthOpenApi, healthRoutes, type Readiness } from './routes/health.js';
+import { reportsOpenApi, reportsRoutes } from './routes/reports.js';
 import { tokenOpenApi, tokenRoutes } from './routes/token.js';
 import { trackerOpenApi, trackerRoutes } from './routes/tracker.js';
 
@@ -28,42 +30,14 @@ const openApiSelf: OpenApiPaths = {
   },
 };
 
-/** Query values that are secrets (`key=` for beacons) are cut from logged URLs. */
-export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:key|client_secret|access_token)=)[^&]*/gi, '$1[redacted]');
-}
-
 export interface BuildOptions {
   readiness: Readiness;
-  /** A pino-compatible logger options object, or false for none. */
-  logger?: boolean | Record<string, unknown>;
+  logger: FastifyBaseLogger;
 }
 
 export function buildApp(ctx: AppContext, options: BuildOptions): FastifyInstance {
   const app = Fastify({
-    logger:
-      options.logger === false
-        ? false
-        : {
-            level: ctx.config.logLevel,
-            redact: {
-              paths: [
-                'req.headers.authorization',
-                'req.headers["x-cuepoint-key"]',
-                'req.headers["x-hapyak-api-key"]',
-                'req.headers.cookie',
-              ],
-              censor: '[redacted]',
-            },
-            serializers: {
-              req: (req: { method: string; url: string; ip?: string }) => ({
-                method: req.method,
-                url: redactUrl(req.url),
-                ip: req.ip,
-              }),
-            },
-            ...(typeof options.logger === 'object' ? options.logger : {}),
-          },
+    loggerInstance: options.logger,
     trustProxy: ctx.config.trustProxy,
     bodyLimit: ctx.config.maxBodyBytes,
     // Query strings are parsed by each route family's own rules (a parameter given twice is a 400).
@@ -100,6 +74,8 @@ export function buildApp(ctx: AppContext, options: BuildOptions): FastifyInstanc
     eventsOpenApi,
     catalogOpenApi,
     trackerOpenApi,
+    reportsOpenApi,
+    analyticsOpenApi,
     openApiSelf,
   ];
   healthRoutes(app, options.readiness);
@@ -107,6 +83,8 @@ export function buildApp(ctx: AppContext, options: BuildOptions): FastifyInstanc
   eventsRoutes(app, ctx);
   catalogRoutes(app, ctx);
   trackerRoutes(app, ctx);
+  reportsRoutes(app, ctx);
+  analyticsRoutes(app, ctx);
   const document = openApiDocument(fragments, VERSION);
   app.get('/openapi.json', async () => document);
   return app;

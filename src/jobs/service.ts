@@ -17,11 +17,9 @@ import {
 import { dayOf } from '../domain/reports/dates.js';
 import type { ReportScope } from '../domain/reports/definition.js';
 import { REPORT_DEFINITIONS } from '../domain/reports/index.js';
+import { DEFAULT_LIMITS } from '../domain/reports/limits.js';
 import { reportIdentity } from '../domain/reports/request.js';
-import type { Job, RateLimits, ResultColumn, Store } from '../store/store.js';
-
-/** reporting-api.md §1.4; each account may have its own (`cuepoint accounts update --limits`). */
-export const DEFAULT_LIMITS: RateLimits = { minute: 4, hour: 20, day: 100 };
+import type { Job, ResultColumn, Store } from '../store/store.js';
 
 export interface Logger {
   error(obj: object, msg: string): void;

@@ -11,5 +11,6 @@ export async function openStore(config: Config): Promise<Store> {
     dataDir: config.dataDir,
     memoryLimit: config.duckdbMemoryLimit,
     threads: config.duckdbThreads,
+    dedupWindowDays: config.dedupWindowDays,
   });
 }

@@ -87,36 +87,74 @@ export interface EventStore {
   count(accountId: string): Promise<number>;
 }
 
-export interface ListQuery {
-  page: number;
-  pageSize: number;
-  sortBy: 'updated_at' | 'created_at' | 'title';
-  order: 'asc' | 'desc';
+/** Which live catalog objects a list or count covers. */
+export interface ListFilter {
+  /** Case-insensitive substring of the title. */
   title?: string | undefined;
+  /** Objects carrying any (`tagMatch: 'any'`) or all of these tags; ignored for annotations. */
   tags?: string[] | undefined;
   tagMatch: 'any' | 'all';
 }
 
+/** One page of a list, ties broken by ID in the same direction. */
+export interface ListQuery extends ListFilter {
+  /** From 1; a page past the end is empty. */
+  page: number;
+  pageSize: number;
+  sortBy: 'updated_at' | 'created_at' | 'title';
+  order: 'asc' | 'desc';
+}
+
+/**
+ * Computes the next version of a stored object from the current one. Runs atomically with respect
+ * to other writes (read, change and write happen as one), so concurrent PATCHes do not lose
+ * updates; it may throw to refuse the change, and then nothing is written.
+ */
+export type Change<T> = (current: T) => T;
+
+export interface AnnotationKey {
+  accountId: string;
+  projectId: string;
+  id: string;
+}
+
+/**
+ * Projects, annotations and experiences of the catalog. Deletion is soft: a deleted object is
+ * invisible here but its row stays for the reports (catalog.md). Deleting a project deletes its
+ * annotations with it, so a live annotation always belongs to a live project. Creating with the
+ * ID of a deleted object replaces it.
+ */
 export interface CatalogStore {
-  createProject(project: Project): Promise<Project>; // CONFLICT on an existing ID
+  /** CONFLICT when a live project has this ID in the account. */
+  createProject(project: Project): Promise<Project>;
   getProject(accountId: string, id: string): Promise<Project | null>;
   listProjects(accountId: string, query: ListQuery): Promise<Project[]>;
-  countProjects(accountId: string, query: Omit<ListQuery, 'page' | 'pageSize'>): Promise<number>;
-  /** Replaces the stored project with the given one; null when absent. */
-  updateProject(project: Project): Promise<Project | null>;
+  countProjects(accountId: string, filter: ListFilter): Promise<number>;
+  /** Null when there is no live project with this ID. */
+  updateProject(accountId: string, id: string, change: Change<Project>): Promise<Project | null>;
   deleteProject(accountId: string, id: string): Promise<boolean>;
 
-  createAnnotation(annotation: Annotation): Promise<Annotation>; // CONFLICT on an existing ID in the account
+  /**
+   * CONFLICT when a live annotation has this ID anywhere in the account (IDs are unique per
+   * account); RESOURCE_NOT_FOUND when its project is not a live project of the account.
+   */
+  createAnnotation(annotation: Annotation): Promise<Annotation>;
   getAnnotation(accountId: string, projectId: string, id: string): Promise<Annotation | null>;
-  listAnnotations(accountId: string, projectId: string): Promise<Annotation[]>;
-  updateAnnotation(annotation: Annotation): Promise<Annotation | null>;
+  /** One page when `query` is given (tags ignored), else every annotation by creation. */
+  listAnnotations(accountId: string, projectId: string, query?: ListQuery): Promise<Annotation[]>;
+  updateAnnotation(key: AnnotationKey, change: Change<Annotation>): Promise<Annotation | null>;
   deleteAnnotation(accountId: string, projectId: string, id: string): Promise<boolean>;
 
+  /** CONFLICT when a live experience has this ID in the account. */
   createExperience(experience: Experience): Promise<Experience>;
   getExperience(accountId: string, id: string): Promise<Experience | null>;
   listExperiences(accountId: string, query: ListQuery): Promise<Experience[]>;
-  countExperiences(accountId: string, query: Omit<ListQuery, 'page' | 'pageSize'>): Promise<number>;
-  updateExperience(experience: Experience): Promise<Experience | null>;
+  countExperiences(accountId: string, filter: ListFilter): Promise<number>;
+  updateExperience(
+    accountId: string,
+    id: string,
+    change: Change<Experience>,
+  ): Promise<Experience | null>;
   deleteExperience(accountId: string, id: string): Promise<boolean>;
 }
 

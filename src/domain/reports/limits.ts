@@ -10,6 +10,13 @@ export const WINDOWS = [
 
 export type WindowName = (typeof WINDOWS)[number]['name'];
 
+/** 4 new reports a minute, 20 an hour, 100 a day, unless the account has its own. */
+export const DEFAULT_LIMITS: Readonly<Record<WindowName, number>> = {
+  minute: 4,
+  hour: 20,
+  day: 100,
+};
+
 /**
  * Seconds until a new job may start, or 0 when it may start now. `createdAt` holds the creation
  * times (ms) of the counted jobs of the last day, in any order.

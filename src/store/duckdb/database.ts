@@ -13,6 +13,8 @@ export interface DuckDbOptions {
   dataDir: string;
   memoryLimit: string;
   threads: number;
+  /** How far back (by arrival) a repeated event_id is recognised as a duplicate. */
+  dedupWindowDays: number;
 }
 
 export type Row = Record<string, unknown>;

@@ -22,7 +22,11 @@ export async function openDuckStore(options: DuckDbOptions): Promise<Store> {
     accounts: duckAccounts(db),
     query: duckQuery(db),
     credentials: duckCredentials(db),
-    events: duckEvents(db, BigInt(maxSeq?.seq as bigint) + 1n),
+    events: duckEvents(
+      db,
+      BigInt(maxSeq?.seq as bigint) + 1n,
+      options.dedupWindowDays * 86_400_000,
+    ),
     catalog: duckCatalog(db),
     counters: memoryCounters(),
     secrets: fileSecrets(options.dataDir),
