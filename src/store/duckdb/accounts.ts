@@ -1,7 +1,7 @@
 import { AppError } from '../../domain/errors.js';
 import type { Account, AccountStore } from '../store.js';
 import type { DuckDb, Row } from './database.js';
-import { iso, str } from './rows.js';
+import { iso, str, tsParam } from './rows.js';
 
 function toAccount(row: Row): Account {
   return {
@@ -25,13 +25,14 @@ export function duckAccounts(db: DuckDb): AccountStore {
     get,
     async create(account) {
       const rows = await db.writeAll(
-        `INSERT INTO accounts VALUES (?, ?, ?, ?, ?, now()) ON CONFLICT DO NOTHING RETURNING *`,
+        `INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?::TIMESTAMP) ON CONFLICT DO NOTHING RETURNING *`,
         [
           account.account_id,
           account.name,
           account.limits.minute,
           account.limits.hour,
           account.limits.day,
+          tsParam(new Date()),
         ],
       );
       if (!rows[0])

@@ -2,7 +2,7 @@ import { AppError } from '../../domain/errors.js';
 import type { Scope } from '../../domain/scopes.js';
 import type { ApiKey, ClientCredential, CredentialStore, KeyType } from '../store.js';
 import type { DuckDb, Row } from './database.js';
-import { iso, json, str } from './rows.js';
+import { iso, json, str, tsParam } from './rows.js';
 
 function toClient(row: Row): ClientCredential {
   return {
@@ -31,8 +31,14 @@ export function duckCredentials(db: DuckDb): CredentialStore {
   return {
     async createClient(c) {
       const rows = await db.writeAll(
-        'INSERT INTO client_credentials VALUES (?, ?, ?, ?, false, now()) ON CONFLICT DO NOTHING RETURNING *',
-        [c.client_id, c.secret_hash, JSON.stringify(c.accounts), JSON.stringify(c.scopes)],
+        'INSERT INTO client_credentials VALUES (?, ?, ?, ?, false, ?::TIMESTAMP) ON CONFLICT DO NOTHING RETURNING *',
+        [
+          c.client_id,
+          c.secret_hash,
+          JSON.stringify(c.accounts),
+          JSON.stringify(c.scopes),
+          tsParam(new Date()),
+        ],
       );
       if (!rows[0]) throw new AppError('CONFLICT', `client ${c.client_id} exists already`);
       return toClient(rows[0]);
@@ -55,8 +61,15 @@ export function duckCredentials(db: DuckDb): CredentialStore {
     },
     async createKey(k) {
       const rows = await db.writeAll(
-        'INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, false, now()) ON CONFLICT DO NOTHING RETURNING *',
-        [k.key_id, k.key_hash, k.type, k.account_id, JSON.stringify(k.origins)],
+        'INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, false, ?::TIMESTAMP) ON CONFLICT DO NOTHING RETURNING *',
+        [
+          k.key_id,
+          k.key_hash,
+          k.type,
+          k.account_id,
+          JSON.stringify(k.origins),
+          tsParam(new Date()),
+        ],
       );
       if (!rows[0]) throw new AppError('CONFLICT', `key ${k.key_id} exists already`);
       return toKey(rows[0]);

@@ -2,6 +2,7 @@ import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection } from
 import { EVENT_COLUMNS, type NewEvent } from '../../domain/events/stored-event.js';
 import type { EventStore } from '../store.js';
 import type { DuckDb } from './database.js';
+import { tsParam } from './rows.js';
 
 type Value = NewEvent[keyof NewEvent] | bigint;
 
@@ -68,10 +69,7 @@ export function duckEvents(db: DuckDb, firstSeq: bigint, dedupWindowMs: number):
         try {
           // Stored duplicates: a hash join of the staged keys against the events of the
           // de-duplication window (arrival order makes received_at's zone maps skip older data).
-          const since = new Date(Date.now() - dedupWindowMs)
-            .toISOString()
-            .replace('T', ' ')
-            .replace('Z', '');
+          const since = tsParam(new Date(Date.now() - dedupWindowMs));
           const stored = new Set<bigint>();
           if (seen.size > 0) {
             const reader = await conn.runAndReadAll(

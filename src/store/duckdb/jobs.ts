@@ -3,12 +3,7 @@ import type { ReportScope } from '../../domain/reports/definition.js';
 import { retryAfterSeconds } from '../../domain/reports/limits.js';
 import type { Job, JobState, JobStore } from '../store.js';
 import type { DuckDb, Row } from './database.js';
-import { json, numOrNull, str, strOrNull } from './rows.js';
-
-/** DuckDB TIMESTAMP literal text (UTC, no zone) for a Date. */
-export function tsParam(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
-}
+import { json, numOrNull, str, strOrNull, tsParam } from './rows.js';
 
 const dateOrNull = (value: unknown): Date | null => (value instanceof Date ? value : null);
 

@@ -4,6 +4,7 @@
  */
 import { EVENT_COLUMNS, type ColumnType } from '../../domain/events/stored-event.js';
 import type { DuckDb } from './database.js';
+import { tsParam } from './rows.js';
 
 const SQL_TYPE: Record<ColumnType, string> = {
   text: 'VARCHAR',
@@ -74,9 +75,10 @@ export async function migrate(db: DuckDb): Promise<void> {
       await conn.run('BEGIN TRANSACTION');
       try {
         for (const statement of migration.sql) await conn.run(statement);
-        await conn.run('INSERT INTO schema_migrations VALUES (?, ?, now())', [
+        await conn.run('INSERT INTO schema_migrations VALUES (?, ?, ?::TIMESTAMP)', [
           migration.version,
           migration.name,
+          tsParam(new Date()),
         ]);
         await conn.run('COMMIT');
       } catch (error) {

@@ -19,3 +19,11 @@ export function numOrNull(value: unknown): number | null {
 export function json<T>(value: unknown): T {
   return JSON.parse(String(value)) as T;
 }
+
+/**
+ * DuckDB TIMESTAMP text (UTC, no zone) for a Date. Times are always made in JavaScript and passed
+ * this way, never with now(), whose TIMESTAMP value would depend on DuckDB's time zone setting.
+ */
+export function tsParam(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
