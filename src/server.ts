@@ -70,7 +70,12 @@ export async function startServer(
       const grace = new Promise<void>((resolve) =>
         setTimeout(resolve, config.shutdownGraceSeconds * 1000).unref(),
       );
+      // Keep-alive connections go idle as their last responses finish; close them as they do,
+      // and cut whatever is still open when the grace period ends.
+      const idle = setInterval(() => app.server.closeIdleConnections(), 100);
       await Promise.race([app.close(), grace]);
+      clearInterval(idle);
+      app.server.closeAllConnections();
       await services.collector.flushed();
       await store.close();
     })());
