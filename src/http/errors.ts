@@ -1,7 +1,7 @@
 /**
  * Error mapping, in one place. Three body styles, because the contract has three families:
  * - gateway/engagement/collector: Brightcove's `[{"error_code","message"}]` (reporting-api.md §4);
- * - catalog and analytics: `{"result": "message"}` for 400, `{"result":{"message"}}` otherwise;
+ * - catalog and analytics: `{"result": "message"}` for 400 and 503, `{"result":{"message"}}` otherwise;
  * - the token endpoint: RFC 6749 `{"error","error_description"}` (built by its route).
  * Unknown errors become a 500 whose message carries the request ID, never a stack or SQL.
  */
@@ -65,7 +65,9 @@ export function sendError(
   reply.status(error.status);
   if (style === 'result') {
     return reply.send(
-      error.status === 400 ? { result: error.message } : { result: { message: error.message } },
+      error.status === 400 || error.status === 503
+        ? { result: error.message }
+        : { result: { message: error.message } },
     );
   }
   return reply.send([{ error_code: error.code, message: error.message }]);

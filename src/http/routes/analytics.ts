@@ -30,18 +30,10 @@ export function analyticsRoutes(app: FastifyInstance, ctx: AppContext): void {
       await authorize(ctx, request, 'reports', accountId);
       const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
       const scope = parseAnalyticsQuery(report, accountId, search, new Date());
-      try {
-        const output = await ctx.analytics.run(report, scope);
-        reply.header('Cache-Control', 'no-store');
-        if (output.truncated) reply.header('X-Report-Truncated', 'true');
-        return { result: output.result };
-      } catch (error) {
-        // The contract gives this 503 the 400-style body, which the shared mapping does not.
-        if (error instanceof AppError && error.code === 'UNAVAILABLE') {
-          return reply.status(503).send({ result: error.message });
-        }
-        throw error;
-      }
+      const output = await ctx.analytics.run(report, scope);
+      reply.header('Cache-Control', 'no-store');
+      if (output.truncated) reply.header('X-Report-Truncated', 'true');
+      return { result: output.result };
     });
   }
 }

@@ -70,6 +70,19 @@ export class DuckDb {
     return work(this.readers[this.nextReader++ % this.readers.length]!);
   }
 
+  /**
+   * Runs `work` on a connection of its own, closed afterwards: for a query that may be
+   * interrupted (a statement timeout), so that the interrupt cannot reach anyone else's query.
+   */
+  async isolated<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const conn = await this.instance.connect();
+    try {
+      return await work(conn);
+    } finally {
+      conn.closeSync();
+    }
+  }
+
   async one(sql: string, params: DuckDBValue[] = []): Promise<Row | null> {
     return (await this.all(sql, params))[0] ?? null;
   }

@@ -5,7 +5,7 @@ import type { DuckDb } from './database.js';
 export function duckQuery(db: DuckDb): QueryStore {
   return {
     select: (sql, timeoutMs) =>
-      db.read(async (conn) => {
+      db.isolated(async (conn) => {
         // DuckDB has no statement timeout: interrupt the connection when the time is up.
         let timedOut = false;
         const timer = setTimeout(() => {
