@@ -79,12 +79,23 @@ describe('normalizeEvent', () => {
     assert.equal(event.video_duration, 184);
     assert.equal(event.ts.toISOString(), '2024-03-09T12:34:56.789Z');
     assert.equal(event.event_key, eventKey('acc', 'e-1'));
-    assert.deepEqual(JSON.parse(event.extra ?? '{}'), {
-      custom_color: 'blue',
-      original_action: 'Answer',
-    });
+    assert.deepEqual(JSON.parse(event.extra ?? '{}'), { custom_color: 'blue' });
     assert.equal(event.browser, 'Chrome');
     assert.equal(event.ip, '203.0.113.0');
+  });
+
+  it('keeps an annotation action of no known kind, with its original spelling', () => {
+    const event = ok({
+      event: 'Annotation Action',
+      properties: {
+        project_id: 'p',
+        session_id: 's',
+        action: 'Thumbs Wiggle',
+        annotation_type: 'iframe',
+      },
+    });
+    assert.equal(event.action, 'thumbs_wiggle');
+    assert.deepEqual(JSON.parse(event.extra ?? '{}'), { original_action: 'Thumbs Wiggle' });
   });
 
   it('takes the viewer from user_id, else anonymous_id, else the session', () => {

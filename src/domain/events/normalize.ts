@@ -65,6 +65,19 @@ const NUMBER_PROPS = [
   'num_annotations',
 ] as const;
 const BOOLEAN_PROPS = ['correct', 'skipped', 'paused', 'pass'] as const;
+/** Annotation actions of a known kind (events.md §2.1); others are kept and reported as custom. */
+const ANNOTATION_ACTIONS = new Set([
+  'click',
+  'external_click',
+  'answer',
+  'submit',
+  'prev',
+  'next',
+  'skipped',
+  'expand',
+  'collapse',
+  'rate',
+]);
 /** Set by the server from the request; a client's values are ignored. */
 const SERVER_PROPS = new Set([
   'account_id',
@@ -142,7 +155,10 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function checkLength(name: string, value: string): string {
-  if (Buffer.byteLength(value) > MAX_STRING_BYTES) reject(`${name}: longer than 4 KiB`);
+  // A UTF-16 unit is at most 3 UTF-8 bytes: short strings need no count.
+  if (value.length * 3 > MAX_STRING_BYTES && Buffer.byteLength(value) > MAX_STRING_BYTES) {
+    reject(`${name}: longer than 4 KiB`);
+  }
   return value;
 }
 
@@ -185,6 +201,11 @@ function kindOf(value: unknown): string {
 export function parseTimestamp(value: unknown): Date | null {
   if (typeof value === 'number' && Number.isFinite(value)) return new Date(value);
   if (typeof value !== 'string') return null;
+  // Fast path for the canonical form trackers send: a valid one survives the round trip.
+  if (value.length === 24 && value.endsWith('Z')) {
+    const ms = Date.parse(value);
+    if (!Number.isNaN(ms) && new Date(ms).toISOString() === value) return new Date(ms);
+  }
   const m =
     /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(
       value,
@@ -297,11 +318,8 @@ function build(raw: unknown, facts: RequestFacts, rules: TimeRules): NewEvent {
     if (!COLUMN_PROPS.has(key) && key !== 'action' && key !== 'timestamp' && key !== 'event_id')
       extra[key] = value;
   }
-  if (
-    kind === 'annotation_action' &&
-    typeof props.action === 'string' &&
-    normalizeName(props.action) !== props.action
-  ) {
+  // An action of no known kind is reported as `custom`, with the original spelling in details.
+  if (kind === 'annotation_action' && action !== null && !ANNOTATION_ACTIONS.has(action)) {
     extra.original_action = props.action;
   }
   const extraText = JSON.stringify(extra);

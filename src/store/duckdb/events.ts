@@ -27,75 +27,51 @@ function appendValue(appender: DuckDBAppender, type: string, value: Value): void
 }
 
 /**
- * Appends go through a TEMP staging table: the appender fills it in memory (no WAL, no fsync on
- * the event loop), then one asynchronous INSERT … SELECT commits to `events` on DuckDB's own
- * thread — where the WAL is written and fsynced — while Node goes on parsing requests.
+ * Appends: duplicates are found first (one query over the de-duplication window), then the kept
+ * events go through DuckDB's appender, whose flush is the commit.
  */
 export function duckEvents(db: DuckDb, firstSeq: bigint, dedupWindowMs: number): EventStore {
   let nextSeq = firstSeq;
-  let staging: Promise<void> | undefined;
-  const prepare = (conn: DuckDBConnection) =>
-    (staging ??= conn
-      .run('CREATE TEMP TABLE IF NOT EXISTS events_staging AS SELECT * FROM events LIMIT 0')
-      .then(() => undefined));
+
+  async function storedKeys(conn: DuckDBConnection, keys: Set<bigint>): Promise<Set<bigint>> {
+    const stored = new Set<bigint>();
+    if (keys.size === 0) return stored;
+    // event_key values are numbers we computed, so inlining them is safe; DuckDB turns the list
+    // into one hash filter. Arrival order makes received_at's zone maps skip older row groups.
+    const reader = await conn.runAndReadAll(
+      `SELECT DISTINCT event_key FROM events
+       WHERE received_at >= CAST(? AS TIMESTAMP) AND event_key IN (${[...keys].join(',')})`,
+      [tsParam(new Date(Date.now() - dedupWindowMs))],
+    );
+    for (const [key] of reader.getRowsJS()) stored.add(key as bigint);
+    return stored;
+  }
 
   return {
     append(events) {
       return db.write(async (conn) => {
-        await prepare(conn);
+        const keys = new Set<bigint>();
+        for (const event of events) if (event.event_key !== null) keys.add(event.event_key);
+        const stored = await storedKeys(conn, keys);
         const duplicates: number[] = [];
-        const seen = new Set<bigint>();
-        const kept: NewEvent[] = [];
-        events.forEach((event, index) => {
-          if (event.event_key !== null) {
-            if (seen.has(event.event_key)) return void duplicates.push(index);
-            seen.add(event.event_key);
-          }
-          kept.push(event);
-        });
-        const appender = await conn.createAppender('events_staging', 'main', 'temp');
+        const appender = await conn.createAppender('events');
         try {
-          for (const event of kept) {
+          events.forEach((event, index) => {
+            if (event.event_key !== null) {
+              if (stored.has(event.event_key)) return void duplicates.push(index);
+              stored.add(event.event_key); // a repeat later in this batch is a duplicate too
+            }
             const seq = nextSeq++;
             for (const [name, type] of EVENT_COLUMNS) {
               appendValue(appender, type, name === 'seq' ? seq : event[name]);
             }
             appender.endRow();
-          }
+          });
+          // The flush commits; DuckDB writes and fsyncs its WAL before returning (checked with
+          // strace, see docs/decisions.md), which is what makes a 200 from the collector durable.
           appender.flushSync();
         } finally {
           appender.closeSync();
-        }
-        try {
-          // Stored duplicates: a hash join of the staged keys against the events of the
-          // de-duplication window (arrival order makes received_at's zone maps skip older data).
-          const since = tsParam(new Date(Date.now() - dedupWindowMs));
-          const stored = new Set<bigint>();
-          if (seen.size > 0) {
-            const reader = await conn.runAndReadAll(
-              `SELECT DISTINCT s.event_key FROM events_staging s JOIN events e ON e.event_key = s.event_key
-               WHERE e.received_at >= CAST(? AS TIMESTAMP)`,
-              [since],
-            );
-            for (const [key] of reader.getRowsJS()) stored.add(key as bigint);
-          }
-          if (stored.size > 0) {
-            await conn.run(
-              `DELETE FROM events_staging WHERE event_key IN (${[...stored].join(',')})`,
-            );
-            const inBatch = new Set(duplicates);
-            events.forEach((event, index) => {
-              if (event.event_key !== null && stored.has(event.event_key) && !inBatch.has(index)) {
-                duplicates.push(index);
-              }
-            });
-            duplicates.sort((a, b) => a - b);
-          }
-          // The commit: DuckDB writes and fsyncs its WAL before this resolves (checked with
-          // strace, see docs/decisions.md), which is what makes a 200 from the collector durable.
-          await conn.run('INSERT INTO events SELECT * FROM events_staging');
-        } finally {
-          await conn.run('DELETE FROM events_staging');
         }
         return { duplicates };
       });
