@@ -1,0 +1,79 @@
+/**
+ * One row per project named by an event in range and filters: sessions, plays, interactions,
+ * view time, the four kinds of annotation actions and the audience (reporting-api.md §3.1).
+ */
+import type { ReportDefinition } from '../definition.js';
+import {
+  cappedPercent,
+  eventsCte,
+  projectInfoCte,
+  query,
+  ratio,
+  sessionsCte,
+  sessionViewersCte,
+} from '../sql.js';
+
+export const projectEngagementSummaryRaw: ReportDefinition = {
+  name: 'project_engagement_summary_raw',
+  grain: 'one row per project named by an event in range',
+  sql: (scope) =>
+    query(
+      [
+        eventsCte(scope),
+        sessionViewersCte(),
+        sessionsCte('project_id'),
+        projectInfoCte(scope),
+        `by_session AS (
+  SELECT project_id,
+    count(*) FILTER (WHERE has_load) AS loads,
+    count(*) FILTER (WHERE has_play) AS plays,
+    count(*) FILTER (WHERE has_play AND has_interaction) AS plays_with_interaction,
+    sum(view_time) AS total_view_time_seconds
+  FROM sessions
+  GROUP BY project_id
+)`,
+        // A viewer of a project: active with an interaction on it in scope, else passive.
+        `viewers AS (
+  SELECT project_id, viewer_id,
+    bool_or(has_play) AS played,
+    bool_or(has_interaction) AS active,
+    sum(view_time) AS view_time
+  FROM sessions
+  GROUP BY project_id, viewer_id
+)`,
+        `by_viewer AS (
+  SELECT v.project_id,
+    count(*) AS audience,
+    count(*) FILTER (WHERE v.active) AS active_audience,
+    avg(${cappedPercent('v.view_time', 'pi.duration')}) FILTER (WHERE v.active) AS active_percent_viewed,
+    avg(${cappedPercent('v.view_time', 'pi.duration')}) FILTER (WHERE NOT v.active AND v.played)
+      AS passive_percent_viewed
+  FROM viewers v
+  JOIN project_info pi ON pi.project_id = v.project_id
+  GROUP BY v.project_id
+)`,
+        `by_event AS (
+  SELECT project_id,
+    count(*) FILTER (WHERE category = 'links') AS links,
+    count(*) FILTER (WHERE category = 'navigation') AS navigation,
+    count(*) FILTER (WHERE category = 'responses') AS responses,
+    count(*) FILTER (WHERE category = 'widgets') AS widgets
+  FROM ev
+  WHERE project_id IS NOT NULL
+  GROUP BY project_id
+)`,
+      ],
+      `SELECT pi.project_id, pi.project_title, pi.project_tags, pi.video_id,
+  s.loads, s.plays, ${ratio('s.plays', 's.loads')} AS play_rate,
+  s.plays_with_interaction, ${ratio('s.plays_with_interaction', 's.plays')} AS interaction_rate,
+  s.total_view_time_seconds,
+  e.links, e.navigation, e.responses, e.widgets,
+  v.audience, v.active_audience, v.audience - v.active_audience AS passive_audience,
+  v.active_percent_viewed, v.passive_percent_viewed
+FROM project_info pi
+JOIN by_session s ON s.project_id = pi.project_id
+JOIN by_viewer v ON v.project_id = pi.project_id
+JOIN by_event e ON e.project_id = pi.project_id
+ORDER BY pi.project_id`,
+    ),
+};

@@ -1,0 +1,49 @@
+/**
+ * One row per sign-in annotation named by an event in range (reporting-api.md §3.1): its views,
+ * manual and automatic sign-ins, skips, distinct signed-in viewers and the conversion rate.
+ */
+import type { ReportDefinition } from '../definition.js';
+import {
+  SIGN_IN,
+  SIGN_IN_SKIP,
+  SIGN_IN_TYPE,
+  eventsCte,
+  latest,
+  listInTimeOrder,
+  lit,
+  query,
+  ratio,
+  sessionViewersCte,
+} from '../sql.js';
+
+export const signinWidgetSummary: ReportDefinition = {
+  name: 'signin_widget_summary',
+  grain: 'one row per sign-in annotation named by an event in range',
+  sql: (scope) =>
+    query(
+      [
+        eventsCte(scope),
+        sessionViewersCte(),
+        `by_widget AS (
+  SELECT ev.annotation_id,
+    ${listInTimeOrder('ev.project_id', `(${SIGN_IN} OR ${SIGN_IN_SKIP})`)} AS project_ids,
+    ${latest('ev.text', 'ev')} AS text,
+    count(*) FILTER (WHERE ev.kind = 'annotation_view') AS views,
+    count(*) FILTER (WHERE ${SIGN_IN} AND ${SIGN_IN_TYPE} = 'manual') AS sign_ins_manual,
+    count(*) FILTER (WHERE ${SIGN_IN} AND ${SIGN_IN_TYPE} = 'auto') AS sign_ins_auto,
+    count(*) FILTER (WHERE ${SIGN_IN_SKIP}) AS skips,
+    count(DISTINCT sv.viewer_id) FILTER (WHERE ${SIGN_IN}) AS unique_users
+  FROM ev
+  JOIN sv ON sv.session_id = ev.session_id
+  WHERE ev.atype = 'signin' AND ev.annotation_id IS NOT NULL
+  GROUP BY ev.annotation_id
+)`,
+      ],
+      `SELECT w.annotation_id, w.project_ids, COALESCE(a.title, w.text) AS title, w.views,
+  w.sign_ins_manual + w.sign_ins_auto AS sign_ins_total, w.sign_ins_manual, w.sign_ins_auto,
+  w.skips, w.unique_users, ${ratio('w.sign_ins_manual', 'w.views')} AS conversion_rate
+FROM by_widget w
+LEFT JOIN annotations a ON a.account_id = ${lit(scope.accountId)} AND a.id = w.annotation_id
+ORDER BY w.annotation_id`,
+    ),
+};

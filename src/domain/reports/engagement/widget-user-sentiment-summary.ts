@@ -1,0 +1,46 @@
+/**
+ * One row per project with a sentiment widget in range (reporting-api.md §3.1): the rating of a
+ * play is its session's last `rate`; the median is over those ratings.
+ */
+import type { ReportDefinition } from '../definition.js';
+import { eventsCte, projectInfoCte, query } from '../sql.js';
+
+export const widgetUserSentimentSummary: ReportDefinition = {
+  name: 'widget_user_sentiment_summary',
+  grain: 'one row per project with an event on a sentiment widget in range',
+  sql: (scope) =>
+    query(
+      [
+        eventsCte(scope),
+        projectInfoCte(scope),
+        `rated AS (
+  SELECT project_id, session_id,
+    (array_agg(rating_value ORDER BY ts DESC, seq DESC))[1] AS rating
+  FROM ev
+  WHERE kind = 'annotation_action' AND atype = 'sentiment' AND action = 'rate'
+    AND rating_value IS NOT NULL AND project_id IS NOT NULL
+  GROUP BY project_id, session_id
+)`,
+        `by_project AS (
+  SELECT project_id,
+    count(*) AS plays_with_rating,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY rating) AS median_rating,
+    count(*) FILTER (WHERE rating = 5) AS plays_with_max_rating,
+    count(*) FILTER (WHERE rating = 1) AS plays_with_min_rating
+  FROM rated
+  GROUP BY project_id
+)`,
+        `widget_projects AS (
+  SELECT DISTINCT project_id FROM ev WHERE atype = 'sentiment' AND project_id IS NOT NULL
+)`,
+      ],
+      `SELECT w.project_id, pi.project_title, pi.video_source_id,
+  COALESCE(r.plays_with_rating, 0) AS plays_with_rating, r.median_rating,
+  COALESCE(r.plays_with_max_rating, 0) AS plays_with_max_rating,
+  COALESCE(r.plays_with_min_rating, 0) AS plays_with_min_rating
+FROM widget_projects w
+JOIN project_info pi ON pi.project_id = w.project_id
+LEFT JOIN by_project r ON r.project_id = w.project_id
+ORDER BY w.project_id`,
+    ),
+};

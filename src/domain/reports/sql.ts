@@ -1,0 +1,368 @@
+/**
+ * The building blocks every engagement report's SQL is made of, so that each metric rule of
+ * reporting-api.md §3 is written once: literal escaping, the events in scope, the annotation type
+ * and category of an event, interactions, the per-session rollup, the per-project facts (title,
+ * tags, video, duration) and the stream `action` and `details` of §3.2 and details.md §1.
+ *
+ * Everything here is SQL text in the dialect DuckDB and PostgreSQL 15 share (architecture.md §1):
+ * `count(… ) FILTER (WHERE …)`, `bool_or`, `percentile_cont … WITHIN GROUP`, ordered `array_agg`
+ * with a 1-based subscript, `CAST(… AS DOUBLE PRECISION)`. The one exception is reading JSON text,
+ * which the two engines spell differently: that lives in `json` below, the dialect seam.
+ *
+ * The CTE names are shared by the reports: `ev` (events in scope), `sv` (session viewers),
+ * `sessions` (the per-session rollup) and `project_info`.
+ */
+import { addDays } from './dates.js';
+import type { ReportScope } from './definition.js';
+
+/**
+ * A string literal, standard SQL: single quotes doubled, backslashes literal (both engines). A NUL
+ * character, which no literal may hold, is spliced in as `chr(0)` (PostgreSQL refuses it in text
+ * anyway, so its request parsing must turn such IDs away first).
+ */
+export function lit(value: string): string {
+  const quoted = `'${value.replaceAll("'", "''")}'`;
+  return value.includes('\0') ? `(${quoted.replaceAll('\0', "' || chr(0) || '")})` : quoted;
+}
+
+/** `(lit, lit, …)` for `IN`; callers never pass an empty list. */
+export function litList(values: readonly string[]): string {
+  return `(${values.map(lit).join(', ')})`;
+}
+
+/** The midnight (UTC) that starts `day` (`YYYY-MM-DD`), as a TIMESTAMP literal. */
+export function dayStart(day: string): string {
+  return `TIMESTAMP ${lit(`${day} 00:00:00`)}`;
+}
+
+/** `a ÷ b` as a double, 0 when `b` is 0: the rates of §3.1 (never NULL, never clamped). */
+export function ratio(numerator: string, denominator: string): string {
+  return `CASE WHEN ${denominator} = 0 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(${numerator} AS DOUBLE PRECISION) / ${denominator} END`;
+}
+
+/**
+ * min(100, 100 × part ÷ whole); NULL when `whole` is NULL (an unknown video duration). Not
+ * `LEAST`, which both engines make skip a NULL argument.
+ */
+export function cappedPercent(part: string, whole: string): string {
+  const percent = `100 * CAST(${part} AS DOUBLE PRECISION) / ${whole}`;
+  return `CASE WHEN ${percent} > 100 THEN CAST(100 AS DOUBLE PRECISION) ELSE ${percent} END`;
+}
+
+/**
+ * `expr` of the latest event (by `ts`, then `seq`) on which it is not NULL; an aggregate. The
+ * shared spelling sorts each group; DuckDB's `arg_max` would be about twice as fast, should a
+ * long range ever need it (it is used per project only).
+ */
+export function latest(expr: string, alias = ''): string {
+  const p = alias === '' ? '' : `${alias}.`;
+  return `(array_agg(${expr} ORDER BY ${p}ts DESC, ${p}seq DESC) FILTER (WHERE ${expr} IS NOT NULL))[1]`;
+}
+
+/**
+ * The non-NULL values of `expr` on the rows that meet `condition`, one entry per row (not
+ * de-duplicated), in time order; an empty list when there are none. An aggregate over `ev` rows.
+ */
+export function listInTimeOrder(expr: string, condition: string, alias = 'ev'): string {
+  return `COALESCE(array_agg(${expr} ORDER BY ${alias}.ts, ${alias}.seq)
+      FILTER (WHERE ${condition} AND ${expr} IS NOT NULL), CAST(ARRAY[] AS VARCHAR[]))`;
+}
+
+/**
+ * Properties of events.md §2.2 that the collector keeps in `extra` (they have no column of their
+ * own), plus its `original_action`. What remains of `extra` without them is the event's custom
+ * properties (Brightcove's `custom_*`).
+ */
+export const KNOWN_EXTRA_PROPERTIES = [
+  'original_action',
+  'track_id',
+  'host',
+  'video_source',
+  'video_title',
+  'num_annotations',
+  'tags',
+  'paused',
+  'annotation_start_time',
+  'annotation_duration',
+  'elapsed',
+  'remaining',
+  'target_track',
+  'target_expression',
+  'num_questions',
+  'num_answered',
+  'num_correct',
+  'pass',
+] as const;
+
+/**
+ * DIALECT SEAM: the only SQL that reads or writes JSON text (the catalog's `start_time`,
+ * `duration`, `properties` and `tags`, and the events' `extra`). DuckDB spelling. For PostgreSQL:
+ * `text` → `CAST(doc AS jsonb) #>> '{key,…}'`, `member` → `CAST(doc AS jsonb) -> 'key'` as text,
+ * `textArray` → `ARRAY(SELECT jsonb_array_elements_text(…))` (a string → `ARRAY[…]`),
+ * `customDetails` → `jsonb_build_object('action', …) || (CAST(extra AS jsonb) - keys)` printed
+ * compactly (jsonb's own output puts a space after `:` and `,`, and details.md §1 wants the same
+ * bytes from both engines).
+ */
+export const json = {
+  /** The scalar at `doc.key1.key2…` as text; NULL when absent or `doc` is NULL. */
+  text(doc: string, ...keys: string[]): string {
+    return `json_extract_string(${doc}, ${lit(`$.${keys.map((k) => `"${k}"`).join('.')}`)})`;
+  },
+  /** The JSON text of member `key` of `doc` (`["a","b"]`, `"a"`); NULL when absent. */
+  member(doc: string, key: string): string {
+    return `CAST(json_extract(${doc}, ${lit(`$."${key}"`)}) AS VARCHAR)`;
+  },
+  /** JSON text holding an array of strings (or one string) as a text array; NULL otherwise. */
+  textArray(jsonText: string): string {
+    return `CASE json_type(${jsonText})
+      WHEN 'ARRAY' THEN CAST(CAST(${jsonText} AS JSON) AS VARCHAR[])
+      WHEN 'VARCHAR' THEN ARRAY[json_extract_string(${jsonText}, '$')] END`;
+  },
+  /**
+   * The `details` of a custom action (details.md §1): one compact JSON object, the original action
+   * first, then the event's custom properties in the order they were sent.
+   */
+  customDetails(action: string, extra: string): string {
+    const drop = `{${KNOWN_EXTRA_PROPERTIES.map((k) => `"${k}":null`).join(',')}}`;
+    return `CAST(json_merge_patch(json_object('action', ${action}),
+      COALESCE(json_merge_patch(${extra}, ${lit(drop)}), '{}')) AS VARCHAR)`;
+  },
+} as const;
+
+/** A load and a play, as conditions on an `ev` row. */
+export const is = {
+  load: `(kind = 'player_action' AND action = 'load')`,
+  play: `(kind = 'player_action' AND action = 'play')`,
+} as const;
+
+/** Columns of `events` that `ev` carries (besides those it derives). */
+const EV_COLUMNS = [
+  'seq',
+  'kind',
+  'action',
+  'ts',
+  'project_id',
+  'experience_id',
+  'session_id',
+  'user_id',
+  'username',
+  'anonymous_id',
+  'video_id',
+  'video_source_id',
+  'video_duration',
+  'project_title',
+  'annotation_id',
+  'video_offset',
+  'video_percent_complete',
+  'play_time_accrued',
+  'target',
+  'target_annotation',
+  'target_time',
+  'text',
+  'question',
+  'answer',
+  'poll_type',
+  'prompt',
+  'response',
+  'sign_in_type',
+  'skipped',
+  'first_name',
+  'last_name',
+  'email',
+  'form_user_id',
+  'custom_field',
+  'rating',
+  'rating_value',
+  'extra',
+] as const;
+
+/**
+ * The disjoint category of an `annotation_action` (§3.1), first match wins: quiz → responses;
+ * widget → widgets; `contents`/`bookmark` or a `target_time` → navigation; links → links; else
+ * NULL (as for every other kind of event).
+ */
+const CATEGORY = `CASE WHEN kind <> 'annotation_action' THEN NULL
+      WHEN atype = 'quiz' THEN 'responses'
+      WHEN atype IN ('poll', 'signin', 'sentiment', 'form') THEN 'widgets'
+      WHEN atype IN ('contents', 'bookmark') OR target_time IS NOT NULL THEN 'navigation'
+      WHEN atype IN ('pop', 'image', 'hotlink') THEN 'links' END`;
+
+/** An interaction (§3.1): any annotation action, or a view of an `ontime` annotation. */
+const INTERACTION = `(kind = 'annotation_action' OR (kind = 'annotation_view' AND COALESCE(atype = 'ontime', false)))`;
+
+/**
+ * `ev`: the account's events in range and filters — `start 00:00 ≤ ts < (end + 1 day) 00:00`;
+ * `project_id` and `experience_id` filter on the IDs the event itself names — with `atype` (the
+ * annotation type from the catalog, deleted rows included, else the event's own), `category` and
+ * `is_interaction`.
+ */
+export function eventsCte(scope: ReportScope): string {
+  const where = [
+    `e.account_id = ${lit(scope.accountId)}`,
+    `e.ts >= ${dayStart(scope.start)}`,
+    `e.ts < ${dayStart(addDays(scope.end, 1))}`,
+  ];
+  if (scope.projectIds.length > 0) where.push(`e.project_id IN ${litList(scope.projectIds)}`);
+  if (scope.experienceIds.length > 0)
+    where.push(`e.experience_id IN ${litList(scope.experienceIds)}`);
+  return `ev AS (
+  SELECT t.*, ${CATEGORY} AS category, ${INTERACTION} AS is_interaction
+  FROM (
+    SELECT ${EV_COLUMNS.map((c) => `e.${c}`).join(', ')}, COALESCE(a.type, e.annotation_type) AS atype
+    FROM events e
+    LEFT JOIN annotations a ON a.account_id = e.account_id AND a.id = e.annotation_id
+    WHERE ${where.join('\n      AND ')}
+  ) t
+)`;
+}
+
+/**
+ * `sv`: one row per session with the viewer it belongs to — its `user_id`, else its
+ * `anonymous_id`, else the session itself, so that a sign-in mid-session makes the whole session
+ * the user's — its known `user_id` and `username`, and the time of its first event in scope.
+ * Should one session name several user IDs, the smallest is taken: a deterministic choice for a
+ * case that players do not produce, and on DuckDB about nine times cheaper than "the first".
+ */
+export function sessionViewersCte(): string {
+  return `sv AS (
+  SELECT session_id,
+    COALESCE(min(user_id), min(anonymous_id), session_id) AS viewer_id,
+    min(user_id) AS user_id,
+    min(username) AS username,
+    min(ts) AS session_start
+  FROM ev
+  GROUP BY session_id
+)`;
+}
+
+/**
+ * `sessions`: the per-session rollup, one row per session (`by` null), per session and project,
+ * or per session and experience (events naming none are left out then): its viewer, whether it
+ * has a load, a play, an interaction, its view time (the largest `play_time_accrued`, 0 when none)
+ * and the time of its first event. Per experience it also names the session's project (the
+ * smallest its events name; one, normally), whose video duration measures it.
+ */
+export function sessionsCte(by: 'project_id' | 'experience_id' | null): string {
+  const keys = by === null ? ['session_id'] : ['session_id', by];
+  const projectOfExperience =
+    by === 'experience_id' ? 'min(project_id) AS project_id,\n      ' : '';
+  return `sessions AS (
+  SELECT s.*, sv.viewer_id
+  FROM (
+    SELECT ${keys.join(', ')},
+      ${projectOfExperience}bool_or(${is.load}) AS has_load,
+      bool_or(${is.play}) AS has_play,
+      bool_or(is_interaction) AS has_interaction,
+      COALESCE(max(play_time_accrued), 0) AS view_time,
+      min(ts) AS first_ts
+    FROM ev
+    ${by === null ? '' : `WHERE ${by} IS NOT NULL\n    `}GROUP BY ${keys.join(', ')}
+  ) s
+  JOIN sv ON sv.session_id = s.session_id
+)`;
+}
+
+/**
+ * `project_info`: per project named by an event in scope, what the catalog says (a deleted project
+ * included), else what its latest events in scope said: title, tags, video ID, video source ID and
+ * video duration (NULL when unknown or not positive). A catalog project's tags are its own, even
+ * when empty.
+ */
+export function projectInfoCte(scope: ReportScope): string {
+  const positive = (expr: string) => `CASE WHEN ${expr} > 0 THEN ${expr} END`;
+  return `project_info AS (
+  SELECT x.project_id,
+    COALESCE(p.title, x.title) AS project_title,
+    ${json.textArray('CASE WHEN p.id IS NOT NULL THEN p.tags ELSE x.tags END')} AS project_tags,
+    COALESCE(p.video_id, x.video_id) AS video_id,
+    COALESCE(p.video_source_id, x.video_source_id) AS video_source_id,
+    COALESCE(${positive('p.video_duration')}, x.duration) AS duration
+  FROM (
+    SELECT project_id,
+      ${latest('project_title')} AS title,
+      ${latest(json.member(`CASE WHEN extra LIKE '%"tags":%' THEN extra END`, 'tags'))} AS tags,
+      ${latest('video_id')} AS video_id,
+      ${latest('video_source_id')} AS video_source_id,
+      ${latest(positive('video_duration'))} AS duration
+    FROM ev
+    WHERE project_id IS NOT NULL
+    GROUP BY project_id
+  ) x
+  LEFT JOIN projects p ON p.account_id = ${lit(scope.accountId)} AND p.id = x.project_id
+)`;
+}
+
+/** The chapter text of a catalog annotation row `a` (details.md §1): `properties.text`, else its title. */
+export function chapterText(alias: string): string {
+  return `COALESCE(${json.text(`${alias}.properties`, 'text')}, ${alias}.title)`;
+}
+
+/** The stream `action` of an `ev` row (§3.2). */
+export const STREAM_ACTION = `CASE
+      WHEN kind = 'player_action' THEN action
+      WHEN kind IN ('annotation_view', 'annotation_end') THEN kind
+      WHEN atype IN ('pop', 'image', 'hotlink') AND action IN ('click', 'external_click') THEN action
+      WHEN atype = 'quiz' AND action IN ('answer', 'submit', 'prev', 'next', 'skipped') THEN 'quiz_' || action
+      WHEN atype = 'contents' AND action IN ('click', 'prev', 'next', 'expand', 'collapse') THEN 'toc_' || action
+      WHEN atype = 'poll' AND action = 'submit' THEN 'poll_submit'
+      WHEN atype = 'signin' AND action = 'submit' THEN 'signin_submit'
+      WHEN atype = 'form' AND action = 'submit' THEN 'form_submit'
+      WHEN atype = 'sentiment' AND action = 'rate' THEN 'sentiment_rate'
+      ELSE 'custom' END`;
+
+/**
+ * `stream`: every event in scope but `progress`, as stream rows (§1.2, §3.2, details.md §1):
+ * the user (the event's `user_id`, else the session's), the project's title, the stream action,
+ * `video_percent_complete` (the event's, else 100 × offset ÷ the project's video duration) and
+ * `details` by template:
+ * link click → its target; chapter view or end → the chapter's text; chapter menu → the text of
+ * the chapter it targets, else the event's; quiz answer → `question → answer`; poll → the
+ * response; sign-in → its type (`skipped` for a skip); rating → the icon; custom → JSON of the
+ * original action and the custom properties. Other rows have no details.
+ */
+export function streamCte(scope: ReportScope): string {
+  const account = lit(scope.accountId);
+  return `stream AS (
+  SELECT r.*,
+    CASE
+      WHEN r.stream_action IN ('click', 'external_click') THEN r.target
+      WHEN r.stream_action IN ('annotation_view', 'annotation_end') AND r.atype = 'bookmark'
+        THEN COALESCE(${chapterText('ca')}, r.text)
+      WHEN r.stream_action IN ('toc_click', 'toc_prev', 'toc_next', 'toc_expand', 'toc_collapse')
+        THEN COALESCE(${chapterText('ta')}, r.text)
+      WHEN r.stream_action = 'quiz_answer' AND (r.question IS NOT NULL OR r.answer IS NOT NULL)
+        THEN COALESCE(r.question, '') || ' → ' || COALESCE(r.answer, '')
+      WHEN r.stream_action = 'poll_submit' THEN r.response
+      WHEN r.stream_action = 'signin_submit'
+        THEN CASE WHEN r.skipped THEN 'skipped' ELSE COALESCE(r.sign_in_type, 'manual') END
+      WHEN r.stream_action = 'sentiment_rate' THEN r.rating
+      WHEN r.stream_action = 'custom'
+        THEN ${json.customDetails(`COALESCE(${json.text('r.extra', 'original_action')}, r.action)`, 'r.extra')}
+    END AS details
+  FROM (
+    SELECT ev.*, ${STREAM_ACTION} AS stream_action,
+      COALESCE(ev.user_id, sv.user_id) AS stream_user_id,
+      COALESCE(ev.username, sv.username) AS stream_username,
+      pi.project_title AS stream_project_title,
+      COALESCE(ev.video_percent_complete, 100 * ev.video_offset / pi.duration) AS stream_percent
+    FROM ev
+    JOIN sv ON sv.session_id = ev.session_id
+    LEFT JOIN project_info pi ON pi.project_id = ev.project_id
+    WHERE NOT (kind = 'player_action' AND action = 'progress')
+  ) r
+  LEFT JOIN annotations ca ON ca.account_id = ${account} AND ca.id = r.annotation_id
+  LEFT JOIN annotations ta ON ta.account_id = ${account} AND r.atype = 'contents'
+    AND ta.id = COALESCE(r.target_annotation, r.target)
+)`;
+}
+
+/** A sign-in (§3.1): a submit of a sign-in widget that is not a skip. Without a type it is manual. */
+export const SIGN_IN = `(kind = 'annotation_action' AND action = 'submit' AND skipped IS NOT TRUE)`;
+export const SIGN_IN_TYPE = `COALESCE(sign_in_type, 'manual')`;
+/** A skipped sign-in: a submit with `skipped: true`. */
+export const SIGN_IN_SKIP = `(kind = 'annotation_action' AND action = 'submit' AND skipped IS TRUE)`;
+
+/** `WITH a, b, … SELECT …`: a report's one query. */
+export function query(ctes: readonly string[], select: string): string {
+  return `WITH ${ctes.join(',\n')}\n${select}`;
+}
