@@ -123,7 +123,8 @@ async function main(): Promise<void> {
     let res = await fetch(streamPath, { headers: auth });
     let bytes = 0;
     const body = res.body!.getReader();
-    for (let part = await body.read(); !part.done; part = await body.read()) bytes += part.value.length;
+    for (let part = await body.read(); !part.done; part = await body.read())
+      bytes += part.value.length;
     console.log(
       `\n500k-row stream, CSV, end to end (one request, no send_status): ${fmt(ms(t0))}; ${res.headers.get('x-report-rows')} rows, ${(bytes / 2 ** 20).toFixed(1)} MiB, truncated: ${res.headers.get('x-report-truncated') ?? 'false'}`,
     );
