@@ -1,12 +1,13 @@
 /**
- * Collector benchmark: durable events/s over loopback HTTP, batches of 100 and of 1, and bytes on
- * disk per event. Starts `cuepoint serve` as a child process on a fresh data directory and drives
- * it with concurrent keep-alive clients from this process (both share the machine's cores).
+ * Collector benchmark: durable events/s over loopback HTTP, batches of 100 and of 1, where the
+ * collector's time goes, and bytes on disk per event. Starts `cuepoint serve` as a child process
+ * on a fresh data directory and drives it with concurrent keep-alive clients from this process
+ * (both share the machine's cores).
  *
- *   node dist/bench/ingest.js [--seconds 10] [--clients 16] [--keep]
+ *   node dist/bench/ingest.js [--seconds 10] [--clients 64] [--keep]
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ const BIN = fileURLToPath(new URL('../../bin/cuepoint.js', import.meta.url));
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
-    clients: { type: 'string', default: '16' },
+    clients: { type: 'string', default: '64' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -58,16 +59,39 @@ function event(): Record<string, unknown> {
   };
 }
 
-async function waitForListening(child: ReturnType<typeof spawn>): Promise<string> {
+interface Served {
+  url: string;
+  /** Stops the server (SIGTERM) and returns its final "collector totals" log record. */
+  stop(): Promise<Record<string, number>>;
+}
+
+async function serve(dataDir: string): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      CUEPOINT_LOG_LEVEL: 'info',
+      CUEPOINT_EVENTS_PER_SECOND_PER_KEY: '100000000',
+    },
+  });
   let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (match) resolve(match[1]!);
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
   });
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      const line = out.split('\n').find((l) => l.includes('"collector totals"'));
+      return line ? (JSON.parse(line) as { collector: Record<string, number> }).collector : {};
+    },
+  };
 }
 
 async function run(
@@ -115,18 +139,7 @@ async function main(): Promise<void> {
   cuepoint(['accounts', 'create', '--id', 'bench'], dataDir);
   const { key } = JSON.parse(
     cuepoint(['keys', 'create', '--account', 'bench', '--type', 'write'], dataDir),
-  ) as {
-    key: string;
-  };
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
-      ...process.env,
-      CUEPOINT_LOG_LEVEL: 'info',
-      CUEPOINT_EVENTS_PER_SECOND_PER_KEY: '100000000',
-    },
-  });
-  const url = await waitForListening(child);
+  ) as { key: string };
   console.log(
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`,
   );
@@ -135,15 +148,23 @@ async function main(): Promise<void> {
   );
   let total = 0;
   for (const batch of [100, 1]) {
-    const r = await run(url, key, batch);
+    const server = await serve(dataDir);
+    const r = await run(server.url, key, batch);
+    const stats = await server.stop();
     total += r.events;
+    const events = stats.events || 1;
+    const groups = stats.groups || 1;
+    const per = (ms = 0) => ((ms * 1000) / events).toFixed(1);
     console.log(
       `batches of ${String(batch).padStart(3)}: ${Math.round(r.rate).toLocaleString('en-US')} events/s` +
         `  (${r.events.toLocaleString('en-US')} events; request p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms)`,
     );
+    console.log(
+      `    main thread per event: decode ${per(stats.decodeMs)} µs, validate+normalise ${per(stats.normalizeMs)} µs;` +
+        ` store: ${groups} commits of ${Math.round(events / groups)} events, ${((stats.storeMs ?? 0) / groups).toFixed(1)} ms each` +
+        ' (appender, duplicate check, fsync)',
+    );
   }
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
   const file = join(dataDir, 'cuepoint.duckdb');
   const bytes =
     statSync(file).size + (existsSync(`${file}.wal`) ? statSync(`${file}.wal`).size : 0);

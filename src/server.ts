@@ -77,6 +77,7 @@ export async function startServer(
       clearInterval(idle);
       app.server.closeAllConnections();
       await services.collector.flushed();
+      log.info({ collector: services.collector.stats() }, 'collector totals');
       await store.close();
     })());
 

@@ -19,6 +19,8 @@ export class GroupCommitter {
 
   constructor(
     private readonly events: EventStore,
+    /** Told the wall-clock milliseconds of each group's write. */
+    private readonly onWritten: (ms: number) => void = () => undefined,
     /** Upper bound of events in one transaction. */
     private readonly maxGroupEvents = 50_000,
   ) {}
@@ -57,7 +59,9 @@ export class GroupCommitter {
   private async write(group: Pending[]): Promise<void> {
     const all = group.flatMap((p) => p.events);
     try {
+      const t0 = performance.now();
       const { duplicates } = await this.events.append(all);
+      this.onWritten(performance.now() - t0);
       const dropped = new Set(duplicates);
       let offset = 0;
       for (const pending of group) {

@@ -33,14 +33,33 @@ function appendValue(appender: DuckDBAppender, type: string, value: Value): void
 export function duckEvents(db: DuckDb, firstSeq: bigint, dedupWindowMs: number): EventStore {
   let nextSeq = firstSeq;
 
+  let prepared: Promise<void> | undefined;
+  const prepare = (conn: DuckDBConnection) =>
+    (prepared ??= conn
+      .run('CREATE TEMP TABLE IF NOT EXISTS batch_keys (event_key BIGINT)')
+      .then(() => undefined));
+
   async function storedKeys(conn: DuckDBConnection, keys: Set<bigint>): Promise<Set<bigint>> {
     const stored = new Set<bigint>();
     if (keys.size === 0) return stored;
-    // event_key values are numbers we computed, so inlining them is safe; DuckDB turns the list
-    // into one hash filter. Arrival order makes received_at's zone maps skip older row groups.
+    // The batch's keys go to a TEMP table (memory only) for a semi-join: far cheaper for DuckDB
+    // than parsing thousands of literals. Arrival order makes received_at's zone maps skip row
+    // groups older than the window.
+    await prepare(conn);
+    await conn.run('DELETE FROM batch_keys');
+    const appender = await conn.createAppender('batch_keys', 'main', 'temp');
+    try {
+      for (const key of keys) {
+        appender.appendBigInt(key);
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
     const reader = await conn.runAndReadAll(
       `SELECT DISTINCT event_key FROM events
-       WHERE received_at >= CAST(? AS TIMESTAMP) AND event_key IN (${[...keys].join(',')})`,
+       WHERE received_at >= CAST(? AS TIMESTAMP) AND event_key IN (SELECT event_key FROM batch_keys)`,
       [tsParam(new Date(Date.now() - dedupWindowMs))],
     );
     for (const [key] of reader.getRowsJS()) stored.add(key as bigint);
