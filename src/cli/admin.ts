@@ -4,10 +4,11 @@
  * the result only (exactly the JSON of auth.md with `--json`, a table otherwise); errors go to
  * stderr, as `{"error":{"code","message"}}` with `--json`. Exit 2 for usage and validation, 1 else.
  */
+import { storeConfig } from './store-config.js';
 import type { Command, CommanderError } from 'commander';
 import type { Admin } from '../admin/admin.js';
 import { LIMITS_FORM, parseArg, parseLimits, schemas } from '../admin/validate.js';
-import { loadConfig, type Config } from '../config.js';
+
 import { AppError } from '../domain/errors.js';
 import { SCOPES } from '../domain/scopes.js';
 import { KEY_TYPES } from '../store/store.js';
@@ -68,14 +69,6 @@ function group(program: Command, name: string, description: string): Command {
   return command.exitOverride(usageExit(command));
 }
 
-function configFrom(options: AdminOptions): Config {
-  try {
-    return loadConfig({ dataDir: options.dataDir, databaseUrl: options.databaseUrl }, process.env);
-  } catch (error) {
-    throw new AppError('BAD_REQUEST', error instanceof Error ? error.message : String(error));
-  }
-}
-
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   return new AppError('SERVER_ERROR', error instanceof Error ? error.message : String(error));
@@ -103,7 +96,7 @@ function leaf<T>(
     const options = command.opts<AdminOptions>();
     const json = options.json === true;
     try {
-      const config = configFrom(options);
+      const config = storeConfig(options);
       const result = await withAdmin(config, prepare(options, command.args));
       process.stdout.write(json ? JSON.stringify(result) + '\n' : human(result));
     } catch (error) {

@@ -6,12 +6,13 @@
 import type { Command, CommanderError } from 'commander';
 import type { DemoJson } from '../admin/admin.js';
 import { parseDemoArgs, seedDemo } from '../admin/demo.js';
-import { loadConfig, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import { DEMO_ACCOUNT_ID, DEMO_CATALOG } from '../domain/demo/catalog.js';
 import { DEMO_DEFAULT_DAYS, EVENTS_PER_DAY } from '../domain/demo/generate.js';
 import { AppError } from '../domain/errors.js';
 import type { RunningServer } from '../server.js';
 import { withAdmin } from './admin-client.js';
+import { storeConfig } from './store-config.js';
 
 interface DemoOptions {
   dataDir?: string;
@@ -150,15 +151,7 @@ export function registerDemo(program: Command): void {
         events: toNumber(options.events),
         seed: toNumber(options.seed),
       });
-      let config: Config;
-      try {
-        config = loadConfig(
-          { dataDir: options.dataDir, databaseUrl: options.databaseUrl },
-          process.env,
-        );
-      } catch (error) {
-        throw new AppError('BAD_REQUEST', error instanceof Error ? error.message : String(error));
-      }
+      const config = storeConfig(options);
       const started = Date.now();
       const result = await withAdmin(config, async (admin) => {
         const absent = !(await admin.listAccounts()).some((a) => a.account_id === DEMO_ACCOUNT_ID);

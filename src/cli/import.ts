@@ -10,6 +10,7 @@
  * them). A file with refused lines still exits 0: its valid lines are imported, as the collector
  * keeps the valid events of a batch.
  */
+import { storeConfig } from './store-config.js';
 import type { Command } from 'commander';
 import { createReadStream } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
@@ -17,7 +18,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Admin } from '../admin/admin.js';
-import { loadConfig, type Config } from '../config.js';
+
 import { AppError } from '../domain/errors.js';
 import { withAdmin } from './admin-client.js';
 
@@ -129,14 +130,6 @@ export function summaryText(summary: ImportSummary): string {
   return text;
 }
 
-function configFrom(options: ImportOptions): Config {
-  try {
-    return loadConfig({ dataDir: options.dataDir, databaseUrl: options.databaseUrl }, process.env);
-  } catch (error) {
-    throw new AppError('BAD_REQUEST', error instanceof Error ? error.message : String(error));
-  }
-}
-
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const code = (error as NodeJS.ErrnoException).code;
@@ -159,7 +152,7 @@ export function registerImport(program: Command): void {
       const json = options.json === true;
       try {
         await checkFiles(files);
-        const config = configFrom(options);
+        const config = storeConfig(options);
         const summary: ImportSummary = { accepted: 0, duplicates: 0, rejected: [] };
         await withAdmin(config, async (admin) => {
           await checkAccount(admin, options.account);

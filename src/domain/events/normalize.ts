@@ -5,7 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import { ANNOTATION_TYPES } from '../catalog-types.js';
-import { EVENT_KINDS, PLAYER_ACTIONS, type EventKind, type NewEvent } from './stored-event.js';
+import {
+  EVENT_KINDS,
+  PLAYER_ACTIONS,
+  SERVER_COLUMNS,
+  eventColumnsExcept,
+  type EventKind,
+  type NewEvent,
+} from './stored-event.js';
 import { KIND_ALIASES, PROPERTY_ALIASES, normalizeName } from './names.js';
 
 const MAX_STRING_BYTES = 4096;
@@ -90,42 +97,7 @@ const SERVER_PROPS = new Set([
 ]);
 
 /** Properties stored as real columns; everything else goes to `extra`. */
-const COLUMN_PROPS = new Set<string>([
-  'project_id',
-  'experience_id',
-  'session_id',
-  'user_id',
-  'username',
-  'anonymous_id',
-  'video_id',
-  'video_source_id',
-  'video_duration',
-  'project_title',
-  'annotation_id',
-  'annotation_type',
-  'video_offset',
-  'video_percent_complete',
-  'play_time_accrued',
-  'target',
-  'target_annotation',
-  'target_time',
-  'text',
-  'question',
-  'answer',
-  'correct',
-  'poll_type',
-  'prompt',
-  'response',
-  'sign_in_type',
-  'skipped',
-  'first_name',
-  'last_name',
-  'email',
-  'form_user_id',
-  'custom_field',
-  'rating',
-  'rating_value',
-]);
+const COLUMN_PROPS = new Set<string>(eventColumnsExcept(SERVER_COLUMNS));
 
 export interface RequestFacts {
   accountId: string;

@@ -83,6 +83,30 @@ export const EVENT_COLUMNS = [
 
 export type EventColumn = (typeof EVENT_COLUMNS)[number][0];
 
+/** The event columns, in storage order, but those named. */
+export function eventColumnsExcept(excluded: readonly EventColumn[]): EventColumn[] {
+  return EVENT_COLUMNS.map(([name]) => name).filter((name) => !excluded.includes(name));
+}
+
+/** Columns set by the server or derived, never filled from a property of the same name. */
+export const SERVER_COLUMNS: readonly EventColumn[] = [
+  'account_id',
+  'seq',
+  'event_key',
+  'event_id',
+  'kind',
+  'action',
+  'ts',
+  'received_at',
+  'viewer_id',
+  'browser',
+  'os',
+  'referrer',
+  'referring_domain',
+  'ip',
+  'extra',
+];
+
 type TsOf<T extends ColumnType> = T extends 'text'
   ? string
   : T extends 'double' | 'smallint'

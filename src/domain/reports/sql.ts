@@ -12,6 +12,7 @@
  * The CTE names are shared by the reports: `ev` (events in scope), `sv` (session viewers),
  * `sessions` (the per-session rollup) and `project_info`.
  */
+import { SERVER_COLUMNS, eventColumnsExcept } from '../events/stored-event.js';
 import { addDays } from './dates.js';
 import type { ReportScope } from './definition.js';
 
@@ -136,45 +137,11 @@ export const is = {
 } as const;
 
 /** Columns of `events` that `ev` carries (besides those it derives). */
-const EV_COLUMNS = [
-  'seq',
-  'kind',
-  'action',
-  'ts',
-  'project_id',
-  'experience_id',
-  'session_id',
-  'user_id',
-  'username',
-  'anonymous_id',
-  'video_id',
-  'video_source_id',
-  'video_duration',
-  'project_title',
-  'annotation_id',
-  'video_offset',
-  'video_percent_complete',
-  'play_time_accrued',
-  'target',
-  'target_annotation',
-  'target_time',
-  'text',
-  'question',
-  'answer',
-  'poll_type',
-  'prompt',
-  'response',
-  'sign_in_type',
-  'skipped',
-  'first_name',
-  'last_name',
-  'email',
-  'form_user_id',
-  'custom_field',
-  'rating',
-  'rating_value',
-  'extra',
-] as const;
+const EV_COLUMNS = eventColumnsExcept([
+  ...SERVER_COLUMNS.filter((c) => !['seq', 'kind', 'action', 'ts', 'extra'].includes(c)),
+  'annotation_type', // replaced by the resolved `atype`
+  'correct', // graded by the analytics reports, not read here
+]);
 
 /**
  * The disjoint category of an `annotation_action` (§3.1), first match wins: quiz → responses;
