@@ -42,9 +42,17 @@ export function buildApp(ctx: AppContext, options: BuildOptions): FastifyInstanc
     bodyLimit: ctx.config.maxBodyBytes,
     // Query strings are parsed by each route family's own rules (a parameter given twice is a 400).
     routerOptions: { ignoreTrailingSlash: true },
-    return503OnClosing: true,
+    // Requests during start-up and shutdown get the gateway 503 below instead of Fastify's own.
+    return503OnClosing: false,
   });
 
+  app.addHook('onRequest', async (request) => {
+    if (!options.readiness.ready() && request.url !== '/healthz') {
+      throw new AppError('UNAVAILABLE', 'Cuepoint is starting or shutting down; retry shortly', {
+        retryAfter: 1,
+      });
+    }
+  });
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error, request.id);
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
