@@ -2,9 +2,12 @@
 import { Command } from 'commander';
 import { VERSION } from '../http/app.js';
 import { registerAdmin } from './admin.js';
+import { registerAnalytics } from './analytics.js';
 import { registerDemo } from './demo.js';
 import { registerImport } from './import.js';
+import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
+import { registerToken } from './token.js';
 
 export function buildProgram(): Command {
   const program = new Command('cuepoint')
@@ -14,6 +17,9 @@ export function buildProgram(): Command {
   registerAdmin(program);
   registerImport(program);
   registerDemo(program);
+  registerToken(program);
+  registerReport(program);
+  registerAnalytics(program);
   return program;
 }
 
