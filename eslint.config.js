@@ -42,6 +42,11 @@ export default tseslint.config(
     'services do not reach up into http or cli',
   ),
   layer(
+    ['src/client/**'],
+    ['store', 'auth', 'collector', 'jobs', 'http', 'cli', 'admin', 'catalog', 'analytics'],
+    'the SDK stands alone: Node built-ins and the pure domain only',
+  ),
+  layer(
     ['src/http/**'],
     ['cli', 'store/duckdb', 'store/postgres'],
     'http knows the Store interface only',
