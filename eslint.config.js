@@ -9,7 +9,12 @@ const layer = (files, forbidden, why) => ({
     'no-restricted-imports': [
       'error',
       {
-        patterns: forbidden.map((dir) => ({ group: [`**/${dir}/*`, `../${dir}/*`], message: why })),
+        // Relative paths up to src/: `**/dir/*` would also catch folders of the same name
+        // inside an allowed layer (domain/reports/analytics is not src/analytics).
+        patterns: forbidden.map((dir) => ({
+          group: [`../${dir}/*`, `../../${dir}/*`, `../../../${dir}/*`],
+          message: why,
+        })),
       },
     ],
   },
