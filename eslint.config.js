@@ -21,7 +21,7 @@ const layer = (files, forbidden, why) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'cuepoint-data/**', 'public/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'cuepoint-data/**', 'public/**', 'tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -12,6 +12,7 @@ import { catalogOpenApi, catalogRoutes } from './routes/catalog.js';
 import { eventsOpenApi, eventsRoutes } from './routes/events.js';
 import { healthOpenApi, healthRoutes, type Readiness } from './routes/health.js';
 import { reportsOpenApi, reportsRoutes } from './routes/reports.js';
+import { studioOpenApi, studioRoutes } from './routes/studio.js';
 import { tokenOpenApi, tokenRoutes } from './routes/token.js';
 import { trackerOpenApi, trackerRoutes } from './routes/tracker.js';
 
@@ -84,6 +85,7 @@ export function buildApp(ctx: AppContext, options: BuildOptions): FastifyInstanc
     trackerOpenApi,
     reportsOpenApi,
     analyticsOpenApi,
+    studioOpenApi,
     openApiSelf,
   ];
   healthRoutes(app, options.readiness);
@@ -93,6 +95,7 @@ export function buildApp(ctx: AppContext, options: BuildOptions): FastifyInstanc
   trackerRoutes(app, ctx);
   reportsRoutes(app, ctx);
   analyticsRoutes(app, ctx);
+  studioRoutes(app, ctx);
   const document = openApiDocument(fragments, VERSION);
   app.get('/openapi.json', async () => document);
   return app;
