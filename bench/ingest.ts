@@ -1,10 +1,12 @@
 /**
  * Collector benchmark: durable events/s over loopback HTTP, batches of 100 and of 1, where the
  * collector's time goes, and bytes on disk per event. Starts `cuepoint serve` as a child process
- * on a fresh data directory and drives it with concurrent keep-alive clients from this process
- * (both share the machine's cores).
+ * on a fresh data directory — or, with `--database-url`, in server mode on that PostgreSQL
+ * database (a fresh account; bytes per event from the growth of the events table and its
+ * indexes) — and drives it with concurrent keep-alive clients from this process (both share the
+ * machine's cores).
  *
- *   node dist/bench/ingest.js [--seconds 10] [--clients 64] [--keep]
+ *   node dist/bench/ingest.js [--seconds 10] [--clients 64] [--database-url URL] [--keep]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 
 const BIN = fileURLToPath(new URL('../../bin/cuepoint.js', import.meta.url));
 const { values: args } = parseArgs({
@@ -19,13 +22,21 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     clients: { type: 'string', default: '64' },
     keep: { type: 'boolean', default: false },
+    'database-url': { type: 'string' },
   },
 });
+const databaseUrl = args['database-url'];
+/** The store's flags for every command: the data directory, and the database in server mode. */
+const storeArgs = (dataDir: string) => [
+  '--data-dir',
+  dataDir,
+  ...(databaseUrl ? ['--database-url', databaseUrl] : []),
+];
 const seconds = Number(args.seconds);
 const clients = Number(args.clients);
 
 function cuepoint(argv: string[], dataDir: string): string {
-  return execFileSync(process.execPath, [BIN, ...argv, '--data-dir', dataDir, '--json'], {
+  return execFileSync(process.execPath, [BIN, ...argv, ...storeArgs(dataDir), '--json'], {
     encoding: 'utf8',
   });
 }
@@ -66,7 +77,7 @@ interface Served {
 }
 
 async function serve(dataDir: string): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...storeArgs(dataDir)], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,
@@ -134,17 +145,34 @@ async function run(
   };
 }
 
+/** Bytes of the events table with its indexes and TOAST (server mode). */
+async function eventsBytes(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ bytes: string }>(
+      `SELECT pg_total_relation_size('events') AS bytes`,
+    );
+    return Number(rows[0]?.bytes ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cuepoint-bench-'));
-  cuepoint(['accounts', 'create', '--id', 'bench'], dataDir);
+  // A fresh account each run, so that a database may be benchmarked more than once.
+  const account = databaseUrl ? `bench-${Date.now()}` : 'bench';
+  cuepoint(['accounts', 'create', '--id', account], dataDir);
   const { key } = JSON.parse(
-    cuepoint(['keys', 'create', '--account', 'bench', '--type', 'write'], dataDir),
+    cuepoint(['keys', 'create', '--account', account, '--type', 'write'], dataDir),
   ) as { key: string };
+  const bytesBefore = databaseUrl ? await eventsBytes(databaseUrl) : 0;
   console.log(
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`,
   );
   console.log(
-    `${clients} concurrent clients, ${seconds} s per run, durable (fsync'd) acknowledgements\n`,
+    `${clients} concurrent clients, ${seconds} s per run, durable (fsync'd) acknowledgements; store: ${databaseUrl ? 'PostgreSQL (server mode)' : 'DuckDB (embedded)'}\n`,
   );
   let total = 0;
   for (const batch of [100, 1]) {
@@ -162,12 +190,15 @@ async function main(): Promise<void> {
     console.log(
       `    main thread per event: decode ${per(stats.decodeMs)} µs, validate+normalise ${per(stats.normalizeMs)} µs;` +
         ` store: ${groups} commits of ${Math.round(events / groups)} events, ${((stats.storeMs ?? 0) / groups).toFixed(1)} ms each` +
-        ' (appender, duplicate check, fsync)',
+        (databaseUrl
+          ? ' (one INSERT … ON CONFLICT, commit)'
+          : ' (appender, duplicate check, fsync)'),
     );
   }
   const file = join(dataDir, 'cuepoint.duckdb');
-  const bytes =
-    statSync(file).size + (existsSync(`${file}.wal`) ? statSync(`${file}.wal`).size : 0);
+  const bytes = databaseUrl
+    ? (await eventsBytes(databaseUrl)) - bytesBefore
+    : statSync(file).size + (existsSync(`${file}.wal`) ? statSync(`${file}.wal`).size : 0);
   console.log(
     `on disk: ${(bytes / 2 ** 20).toFixed(1)} MiB for ${total.toLocaleString('en-US')} events = ${(bytes / total).toFixed(1)} bytes/event`,
   );

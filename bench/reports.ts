@@ -6,7 +6,11 @@
  *  - the 500,000-row stream report as CSV, end to end: one request without send_status to its last byte;
  *  - time to the first byte of the cached result, and RSS while streaming it.
  *
- *   node dist/bench/reports.js [--events 10000000] [--data-dir DIR] [--keep]
+ * With `--database-url URL` it runs in server mode on that PostgreSQL database (seeded with the
+ * demo account when it has none); the raw figure then uses a server-side `COPY … TO '/dev/null'`,
+ * which needs a superuser (or pg_write_server_files).
+ *
+ *   node dist/bench/reports.js [--events 10000000] [--data-dir DIR] [--database-url URL] [--keep]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +18,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import {
   ENGAGEMENT_REPORT_NAMES,
@@ -28,9 +33,22 @@ const { values: args } = parseArgs({
   options: {
     events: { type: 'string', default: '10000000' },
     'data-dir': { type: 'string' },
+    'database-url': { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
 });
+const databaseUrl = args['database-url'];
+
+/** One statement on the benchmark's PostgreSQL database. */
+async function onDatabase(url: string, sql: string): Promise<pg.QueryResultRow[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
 
 const ms = (t0: number) => performance.now() - t0;
 const fmt = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`);
@@ -41,11 +59,22 @@ async function main(): Promise<void> {
   console.log(
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`,
   );
-  if (!existsSync(join(dataDir, 'cuepoint.duckdb'))) {
+  const seeded = databaseUrl
+    ? (await onDatabase(databaseUrl, `SELECT to_regclass('events') IS NOT NULL AS t`))[0]?.t ===
+        true &&
+      (
+        await onDatabase(
+          databaseUrl,
+          `SELECT count(*) > 0 AS e FROM accounts WHERE account_id = 'demo'`,
+        )
+      )[0]?.e === true
+    : existsSync(join(dataDir, 'cuepoint.duckdb'));
+  if (!seeded) {
     const t0 = performance.now();
+    const store = databaseUrl ? ['--database-url', databaseUrl] : ['--data-dir', dataDir];
     execFileSync(
       process.execPath,
-      [BIN, 'demo', '--data-dir', dataDir, '--days', '182', '--events', String(events)],
+      [BIN, 'demo', ...store, '--days', '182', '--events', String(events)],
       {
         stdio: ['ignore', 'ignore', 'inherit'],
       },
@@ -54,9 +83,18 @@ async function main(): Promise<void> {
       `seeded ${events.toLocaleString('en-US')} demo events over 182 days in ${fmt(ms(t0))}`,
     );
   }
-  const config = loadConfig({ port: 0, dataDir, logLevel: 'silent', reportWorkers: 1 });
+  const config = loadConfig({
+    port: 0,
+    dataDir,
+    logLevel: 'silent',
+    reportWorkers: 1,
+    ...(databaseUrl && { databaseUrl }),
+  });
   const server = await startServer(config, { logger: false });
   try {
+    // Every job of this run is new: forget the results of earlier runs on this data directory.
+    if (databaseUrl) await onDatabase(databaseUrl, 'TRUNCATE jobs, results, result_rows');
+    else await server.store.query.select('DELETE FROM jobs', 60_000);
     await server.admin.updateAccount('demo', {
       limits: { minute: 100_000, hour: 100_000, day: 100_000 },
     });
@@ -91,15 +129,22 @@ async function main(): Promise<void> {
       return { job: jobMs, rows: res.headers.get('x-report-rows') ?? '?' };
     };
     const raw = async (report: EngagementReportName, start: string): Promise<number> => {
-      const sql = REPORT_DEFINITIONS[report]!.sql({
-        accountId: 'demo',
-        start,
-        end: today,
-        projectIds: [],
-        experienceIds: [],
-      });
+      const sql = REPORT_DEFINITIONS[report]!.sql(
+        {
+          accountId: 'demo',
+          start,
+          end: today,
+          projectIds: [],
+          experienceIds: [],
+        },
+        databaseUrl ? 'postgres' : 'duckdb',
+      );
       const t0 = performance.now();
-      await server.store.query.select(`COPY (${sql}) TO '/dev/null' (FORMAT csv)`, 600_000);
+      // The same row cap as a job, so truncated reports compare like with like.
+      await server.store.query.select(
+        `COPY (SELECT * FROM (${sql}) AS r LIMIT ${config.reportRowCap + 1}) TO '/dev/null' (FORMAT csv)`,
+        600_000,
+      );
       return ms(t0);
     };
 
@@ -134,14 +179,16 @@ async function main(): Promise<void> {
     const reader = res.body!.getReader();
     await reader.read();
     const ttfb = ms(t0);
-    let peak = process.memoryUsage.rss();
+    const before = process.memoryUsage.rss();
+    let peak = before;
     for (;;) {
       const { done } = await reader.read();
       peak = Math.max(peak, process.memoryUsage.rss());
       if (done) break;
     }
     console.log(
-      `cached result: first byte after ${ttfb.toFixed(1)} ms; RSS while streaming it ≤ ${(peak / 2 ** 20).toFixed(0)} MiB`,
+      `cached result: first byte after ${ttfb.toFixed(1)} ms; RSS while streaming it ≤ ${(peak / 2 ** 20).toFixed(0)} MiB` +
+        ` (growth while streaming: ${((peak - before) / 2 ** 20).toFixed(1)} MiB; the rest is DuckDB's buffer pool, bounded by its memory_limit)`,
     );
     console.log(
       `peak RSS of the whole run (server and bench, one process): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,

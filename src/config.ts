@@ -16,6 +16,8 @@ export const configSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   dataDir: z.string().min(1).default('./cuepoint-data'),
   databaseUrl: z.string().min(1).optional(),
+  /** Connections one process holds to PostgreSQL at most (server mode). */
+  databasePoolSize: int(2).default(10),
   tokenSecret: z.string().min(16).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   trustProxy: bool.default(false),
@@ -58,6 +60,13 @@ export const configSchema = z.object({
   sweepSeconds: int(1).default(60),
   /** How often workers look for queued jobs besides being woken (ms). */
   jobPollMs: int(10).default(1000),
+  /**
+   * How long a worker's claim on a running job lasts unless renewed (ms); the worker renews it at
+   * half this. A job whose worker died runs again once its lease has run out.
+   */
+  jobLeaseMs: int(100).default(30_000),
+  /** How often running jobs with a lapsed lease are put back in the queue (ms). */
+  jobSweepMs: int(50).default(5_000),
   /** Seconds to let in-flight requests finish on SIGTERM. */
   shutdownGraceSeconds: int(0).default(10),
   /** Analytics reports (reporting-api.md §2): time limit of one report (fractions allowed). */

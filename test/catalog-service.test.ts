@@ -12,6 +12,7 @@ import { DEMO_CATALOG } from '../src/domain/demo/catalog.js';
 import { AppError } from '../src/domain/errors.js';
 import { openStore } from '../src/store/open.js';
 import type { Store } from '../src/store/store.js';
+import { forgetDatabase, storeSettings } from './helpers/backend.js';
 import { tempDir } from './helpers/server.js';
 
 describe('catalog service', () => {
@@ -22,7 +23,7 @@ describe('catalog service', () => {
   let serial = 0;
 
   before(async () => {
-    store = await openStore(loadConfig({ dataDir, logLevel: 'silent' }));
+    store = await openStore(loadConfig({ ...(await storeSettings(dataDir)), logLevel: 'silent' }));
     catalog = createCatalogService(store, {
       now: () => new Date((clock += 1000)),
       newId: () => `id-${++serial}`,
@@ -31,6 +32,7 @@ describe('catalog service', () => {
   after(async () => {
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
+    await forgetDatabase(dataDir);
   });
 
   it('creates from code with the injected clock and IDs, and returns the stored object', async () => {

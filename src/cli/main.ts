@@ -7,6 +7,7 @@ import { registerDemo } from './demo.js';
 import { registerImport } from './import.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
+import { registerWorker } from './worker.js';
 import { registerToken } from './token.js';
 
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .description('Engagement reporting for interactive video');
   registerServe(program);
+  registerWorker(program);
   registerAdmin(program);
   registerImport(program);
   registerDemo(program);

@@ -15,9 +15,13 @@ export function registerServe(program: Command): void {
       'fatal, error, warn, info, debug, trace or silent (CUEPOINT_LOG_LEVEL)',
     )
     .option('--demo', 'seed the demo account if absent and print a fresh demo credential')
+    .option('--no-workers', 'run no report jobs here: `cuepoint worker` processes run them')
     .action(async (options: Record<string, unknown>) => {
-      const { demo, ...settings } = options;
-      const config = loadConfig(settings, process.env);
+      const { demo, workers, ...settings } = options;
+      const config = loadConfig(
+        workers === false ? { ...settings, reportWorkers: 0 } : settings,
+        process.env,
+      );
       const server = await startServer(config);
       if (demo) {
         const { runDemoOnServer } = await import('./demo.js');

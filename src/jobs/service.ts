@@ -19,10 +19,11 @@ import type { ReportScope } from '../domain/reports/definition.js';
 import { REPORT_DEFINITIONS } from '../domain/reports/index.js';
 import { DEFAULT_LIMITS } from '../domain/reports/limits.js';
 import { reportIdentity } from '../domain/reports/request.js';
-import type { Job, ResultColumn, Store } from '../store/store.js';
+import type { Claim, Job, ResultColumn, Store } from '../store/store.js';
 
 export interface Logger {
   error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
 }
 
@@ -51,9 +52,9 @@ export function columnsOf(report: string): ResultColumn[] {
 export function createReportService(store: Store, config: Config, log: Logger): ReportService {
   const settled = new EventEmitter();
   settled.setMaxListeners(0);
-  let running = 0;
   let closed = false;
   const timers: NodeJS.Timeout[] = [];
+  let stopWatching: (() => Promise<void>) | undefined;
 
   const outcome = async (job: Job): Promise<ReportOutcome> => {
     if (job.state === 'done') return { state: 'done', job };
@@ -72,20 +73,43 @@ export function createReportService(store: Store, config: Config, log: Logger): 
     return (includesToday ? config.todayResultTtlSeconds : config.resultTtlSeconds) * 1000;
   }
 
+  /** Claims held by this process's workers, released at close so another node takes them. */
+  const held = new Map<string, Claim>();
+
+  /** Keeps the claim's lease alive at half its length while the job runs. */
+  function holdLease(claim: Claim): () => void {
+    held.set(claim.id, claim);
+    const timer = setInterval(() => {
+      store.jobs.renew(claim, new Date(), config.jobLeaseMs).then(
+        (kept) => {
+          if (kept) return;
+          clearInterval(timer);
+          log.warn({ job: claim.id }, 'lease lost: another worker runs this job now');
+        },
+        (error: unknown) => log.error({ err: error, job: claim.id }, 'lease renewal failed'),
+      );
+    }, config.jobLeaseMs / 2).unref();
+    return () => {
+      clearInterval(timer);
+      held.delete(claim.id);
+    };
+  }
+
   async function run(job: Job): Promise<void> {
     const definition = REPORT_DEFINITIONS[job.report as EngagementReportName];
     const started = performance.now();
+    const letGo = holdLease(job);
     try {
       if (!definition) throw new Error(`no definition for report ${job.report}`);
       const rows = await store.results.materialize(
         job.id,
-        definition.sql(job.scope),
+        (dialect) => definition.sql(job.scope, dialect),
         columnsOf(job.report),
         config.reportRowCap,
       );
       const now = new Date();
-      await store.jobs.finish(
-        job.id,
+      const finished = await store.jobs.finish(
+        job,
         {
           rows: Math.min(rows, config.reportRowCap),
           truncated: rows > config.reportRowCap,
@@ -94,33 +118,48 @@ export function createReportService(store: Store, config: Config, log: Logger): 
         now,
       );
       log.info(
-        { job: job.id, report: job.report, rows, ms: Math.round(performance.now() - started) },
+        {
+          job: job.id,
+          report: job.report,
+          rows,
+          ms: Math.round(performance.now() - started),
+          ...(!finished && { claim: 'lost' }),
+        },
         'report done',
       );
     } catch (error) {
+      if (closed) return; // released at close: another worker runs it
       log.error({ err: error, job: job.id, report: job.report }, 'report failed');
       const now = new Date();
       await store.jobs
         .fail(
-          job.id,
+          job,
           'the report failed',
           new Date(now.getTime() + config.failedJobSeconds * 1000),
           now,
         )
         .catch(() => undefined);
     } finally {
+      letGo();
       settled.emit(job.id);
     }
   }
 
+  /** Workers busy or about to be (a claim under way counts, so that two pumps never overfill). */
+  let busy = 0;
   async function pump(): Promise<void> {
-    while (!closed && running < config.reportWorkers) {
-      const job = await store.jobs.claim(new Date());
+    while (!closed && busy < config.reportWorkers) {
+      busy++;
+      let job: Job | null = null;
+      try {
+        job = await store.jobs.claim(new Date(), config.jobLeaseMs);
+      } finally {
+        if (!job) busy--;
+      }
       if (!job) return;
-      running++;
       void run(job).finally(() => {
-        running--;
-        void pump().catch((error: unknown) => log.error({ err: error }, 'job pump failed'));
+        busy--;
+        wake();
       });
     }
   }
@@ -129,6 +168,15 @@ export function createReportService(store: Store, config: Config, log: Logger): 
 
   async function sweep(): Promise<void> {
     for (const id of await store.jobs.expire(new Date())) await store.results.remove(id);
+  }
+
+  /** Jobs whose worker died (its lease ran out) go back to the queue, for any node to run. */
+  async function sweepLeases(): Promise<void> {
+    const requeued = await store.jobs.requeueExpired(new Date());
+    if (requeued > 0) {
+      log.warn({ requeued }, 'jobs whose worker stopped renewing its lease are queued again');
+      wake();
+    }
   }
 
   return {
@@ -171,14 +219,19 @@ export function createReportService(store: Store, config: Config, log: Logger): 
             resolve();
           };
           const timer = setTimeout(done, ms);
+          const look = () =>
+            void store.jobs.get(job.id).then(
+              (j) => {
+                if (j && j.state !== 'queued' && j.state !== 'running') done();
+              },
+              () => undefined,
+            );
           // Another node may finish it (server mode): look at the store now and then too.
-          const poll = setInterval(() => {
-            void store.jobs.get(job.id).then((j) => {
-              if (j && j.state !== 'queued' && j.state !== 'running') done();
-            });
-          }, config.jobPollMs);
+          const poll = setInterval(look, config.jobPollMs);
           settled.on(job.id, done);
           settled.on('close', done);
+          // It may have settled between the request and this wait, its event already gone.
+          look();
         });
       }
       const latest = await store.jobs.get(job.id);
@@ -195,7 +248,12 @@ export function createReportService(store: Store, config: Config, log: Logger): 
     },
 
     async start() {
-      const requeued = await store.jobs.requeueRunning();
+      // Jobs queued or settled by other processes (server mode) wake workers and long-polls here.
+      stopWatching = await store.jobs.watch((change) => {
+        if (change.state === 'queued') wake();
+        else settled.emit(change.jobId);
+      });
+      const requeued = await store.jobs.requeueRunning(new Date());
       if (requeued > 0)
         log.info({ requeued }, 'jobs left running by a stopped process are queued again');
       await sweep();
@@ -208,6 +266,13 @@ export function createReportService(store: Store, config: Config, log: Logger): 
           () => void sweep().catch((error: unknown) => log.error({ err: error }, 'sweep failed')),
           config.sweepSeconds * 1000,
         ).unref(),
+        setInterval(
+          () =>
+            void sweepLeases().catch((error: unknown) =>
+              log.error({ err: error }, 'lease sweep failed'),
+            ),
+          config.jobSweepMs,
+        ).unref(),
       );
     },
 
@@ -216,6 +281,11 @@ export function createReportService(store: Store, config: Config, log: Logger): 
       closed = true;
       for (const timer of timers) clearInterval(timer);
       settled.emit('close');
+      await stopWatching?.();
+      // Jobs still running here go back to the queue now rather than when their lease runs out.
+      const claims = [...held.values()];
+      held.clear();
+      for (const claim of claims) await store.jobs.release(claim).catch(() => false);
     },
   };
 }

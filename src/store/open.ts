@@ -1,11 +1,12 @@
 /** Chooses the backend: PostgreSQL when a database URL is configured, else the embedded DuckDB file. */
 import type { Config } from '../config.js';
 import { openDuckStore } from './duckdb/index.js';
+import { openPgStore } from './postgres/index.js';
 import type { Store } from './store.js';
 
 export async function openStore(config: Config): Promise<Store> {
   if (config.databaseUrl) {
-    throw new Error('server mode (CUEPOINT_DATABASE_URL) is not available in this version yet');
+    return openPgStore({ url: config.databaseUrl, poolSize: config.databasePoolSize });
   }
   return openDuckStore({
     dataDir: config.dataDir,

@@ -1,13 +1,13 @@
 /**
  * The one storage interface. Callers (services, CLI) talk to storage only through it and never
  * learn which engine sits behind it. It is shaped by operations, composed of small parts; each
- * backend (`duckdb/`, later `postgres/`) implements every part in a file of the same name.
+ * backend (`duckdb/`, `postgres/`) implements every part in a file of the same name.
  */
 import type { Annotation, Experience, Project } from '../domain/catalog-types.js';
 import type { NewEvent } from '../domain/events/stored-event.js';
 import type { Readable } from 'node:stream';
 import type { ColumnKind, Format } from '../domain/reports/columns.js';
-import type { ReportScope } from '../domain/reports/definition.js';
+import type { ReportScope, SqlDialect } from '../domain/reports/definition.js';
 import type { Scope } from '../domain/scopes.js';
 
 export interface RateLimits {
@@ -206,7 +206,16 @@ export interface Job {
   rows: number | null;
   truncated: boolean;
   error: string | null;
+  /** How many times a worker has claimed it: the claim a running job is held by. */
+  attempt: number;
 }
+
+/**
+ * A worker's hold on a running job. Renewing, finishing and failing act only while the claim is
+ * still the job's current one, so a worker that lost its lease (and whose job another worker now
+ * runs) changes nothing.
+ */
+export type Claim = Pick<Job, 'id' | 'attempt'>;
 
 export type NewJob = Pick<Job, 'id' | 'identity' | 'account_id' | 'report' | 'scope' | 'counted'>;
 
@@ -225,21 +234,51 @@ export interface JobStore {
    */
   open(job: NewJob, limits: RateLimits, now: Date): Promise<OpenJobResult>;
   get(id: string): Promise<Job | null>;
-  /** Takes the next queued job (fairly across accounts) and marks it running; null when none. */
-  claim(now: Date): Promise<Job | null>;
+  /**
+   * Takes the next queued job (fairly across accounts), marks it running under a new claim and
+   * holds it for `leaseMs`; null when none. Workers on any number of nodes never take one job
+   * twice.
+   */
+  claim(now: Date, leaseMs: number): Promise<Job | null>;
+  /** Extends the claim's lease to `now + leaseMs`; false when the claim is no longer held. */
+  renew(claim: Claim, now: Date, leaseMs: number): Promise<boolean>;
+  /** Marks the job done under its claim; false (and nothing written) when the claim was lost. */
   finish(
-    id: string,
+    claim: Claim,
     result: { rows: number; truncated: boolean; expiresAt: Date },
     now: Date,
-  ): Promise<void>;
-  /** A failed job answers its error until `expiresAt`; it no longer counts toward the limits. */
-  fail(id: string, error: string, expiresAt: Date, now: Date): Promise<void>;
-  /** Jobs left running by a stopped process go back to the queue. Returns how many. */
-  requeueRunning(): Promise<number>;
+  ): Promise<boolean>;
+  /**
+   * A failed job answers its error until `expiresAt`; it no longer counts toward the limits.
+   * False (and nothing written) when the claim was lost.
+   */
+  fail(claim: Claim, error: string, expiresAt: Date, now: Date): Promise<boolean>;
+  /** Gives a running job back to the queue at once (a worker that stops); false when not held. */
+  release(claim: Claim): Promise<boolean>;
+  /**
+   * At start: jobs that no live worker can be holding go back to the queue — every running job
+   * of the embedded store (one process owns it), the running jobs whose lease ran out in server
+   * mode (other nodes' jobs are theirs). Returns how many.
+   */
+  requeueRunning(now: Date): Promise<number>;
+  /** The sweeper: running jobs whose lease ran out (their worker died) go back to the queue. */
+  requeueExpired(now: Date): Promise<number>;
   /** Number of jobs queued before `job` (for Retry-After hints). */
   queuedAhead(job: Job): Promise<number>;
   /** Marks done jobs past their lifetime expired and returns their IDs (their results can go). */
   expire(now: Date): Promise<string[]>;
+  /**
+   * Tells `listener` of jobs queued and settled (done or failed) by any process, as they commit,
+   * so that idle workers and long-polls elsewhere need not wait for their next look. Best effort:
+   * a change may go untold (a dropped connection), so callers keep looking now and then. The
+   * embedded store has one process and tells nothing. Resolves with a function that stops it.
+   */
+  watch(listener: (change: JobChange) => void): Promise<() => Promise<void>>;
+}
+
+export interface JobChange {
+  jobId: string;
+  state: 'queued' | 'settled';
 }
 
 export interface ResultColumn {
@@ -249,12 +288,13 @@ export interface ResultColumn {
 
 export interface ResultStore {
   /**
-   * Runs a report's SQL and stores its first `cap + 1` rows, formatted by column kind, as the
-   * job's result, once. Returns the row count (at most cap + 1: more than cap means truncated).
+   * Runs a report's SQL (built by `sql` in the store's own dialect) and stores its first `cap + 1`
+   * rows, formatted by column kind, as the job's result, once: a second call for the same job
+   * stores nothing more. Returns the row count (at most cap + 1: more than cap means truncated).
    */
   materialize(
     jobId: string,
-    sql: string,
+    sql: (dialect: SqlDialect) => string,
     columns: readonly ResultColumn[],
     cap: number,
   ): Promise<number>;

@@ -7,6 +7,13 @@
  */
 import type { EngagementReportName } from './columns.js';
 
+/**
+ * The engines report SQL runs on. The SQL is one text for both but for the few spellings they do
+ * not share (the dialect seams: `jsonSql` in sql.ts).
+ */
+export const SQL_DIALECTS = ['duckdb', 'postgres'] as const;
+export type SqlDialect = (typeof SQL_DIALECTS)[number];
+
 export interface ReportScope {
   accountId: string;
   /** First day, inclusive, `YYYY-MM-DD` (UTC). */
@@ -25,7 +32,7 @@ export interface ReportDefinition {
   /**
    * One SELECT whose output columns are exactly the report's columns, in order, and whose rows are
    * in the report's order (reporting-api.md §1.2). Values are raw: numbers unrounded, timestamps as
-   * TIMESTAMP, lists as arrays of text.
+   * TIMESTAMP, lists as arrays of text. `dialect` selects the spelling of the dialect seams.
    */
-  sql(scope: ReportScope): string;
+  sql(scope: ReportScope, dialect: SqlDialect): string;
 }

@@ -7,23 +7,38 @@
  * Everything here is SQL text in the dialect DuckDB and PostgreSQL 15 share (architecture.md §1):
  * `count(… ) FILTER (WHERE …)`, `bool_or`, `percentile_cont … WITHIN GROUP`, ordered `array_agg`
  * with a 1-based subscript, `CAST(… AS DOUBLE PRECISION)`. The one exception is reading JSON text,
- * which the two engines spell differently: that lives in `json` below, the dialect seam.
+ * which the two engines spell differently: that lives in `jsonSql` below, the dialect seam.
  *
  * The CTE names are shared by the reports: `ev` (events in scope), `sv` (session viewers),
  * `sessions` (the per-session rollup) and `project_info`.
  */
 import { SERVER_COLUMNS, eventColumnsExcept } from '../events/stored-event.js';
 import { addDays } from './dates.js';
-import type { ReportScope } from './definition.js';
+import type { ReportScope, SqlDialect } from './definition.js';
 
 /**
  * A string literal, standard SQL: single quotes doubled, backslashes literal (both engines). A NUL
- * character, which no literal may hold, is spliced in as `chr(0)` (PostgreSQL refuses it in text
- * anyway, so its request parsing must turn such IDs away first).
+ * character, which no literal may hold, is spliced in as `chr(0)` (PostgreSQL refuses it in text:
+ * its report scopes go through `scopeInDialect` first).
  */
 export function lit(value: string): string {
   const quoted = `'${value.replaceAll("'", "''")}'`;
   return value.includes('\0') ? `(${quoted.replaceAll('\0', "' || chr(0) || '")})` : quoted;
+}
+
+/**
+ * DIALECT SEAM: PostgreSQL text cannot hold U+0000, so its store keeps one as U+FFFD (the Unicode
+ * replacement character); a filter ID is spelled the same way there, and matches what it would
+ * match in DuckDB.
+ */
+export function scopeInDialect(scope: ReportScope, dialect: SqlDialect): ReportScope {
+  if (dialect !== 'postgres') return scope;
+  const storable = (ids: readonly string[]) => ids.map((id) => id.replaceAll('\0', '\uFFFD'));
+  return {
+    ...scope,
+    projectIds: storable(scope.projectIds),
+    experienceIds: storable(scope.experienceIds),
+  };
 }
 
 /** `(lit, lit, …)` for `IN`; callers never pass an empty list. */
@@ -51,12 +66,16 @@ export function cappedPercent(part: string, whole: string): string {
 }
 
 /**
- * `expr` of the latest event (by `ts`, then `seq`) on which it is not NULL; an aggregate. The
- * shared spelling sorts each group; DuckDB's `arg_max` would be about twice as fast, should a
- * long range ever need it (it is used per project only).
+ * `expr` of the latest event (by `ts`, then `seq`) on which it is not NULL; an aggregate. A
+ * dialect seam: DuckDB's `arg_max` keeps one value per group, where the shared spelling
+ * (`array_agg … ORDER BY`, PostgreSQL's) holds every value of the group in memory — which ran a
+ * six-month user summary out of memory at 10 million events.
  */
-export function latest(expr: string, alias = ''): string {
+export function latest(expr: string, alias: string, dialect: SqlDialect): string {
   const p = alias === '' ? '' : `${alias}.`;
+  if (dialect === 'duckdb') {
+    return `arg_max(${expr}, (${p}ts, ${p}seq)) FILTER (WHERE ${expr} IS NOT NULL)`;
+  }
   return `(array_agg(${expr} ORDER BY ${p}ts DESC, ${p}seq DESC) FILTER (WHERE ${expr} IS NOT NULL))[1]`;
 }
 
@@ -95,40 +114,85 @@ export const KNOWN_EXTRA_PROPERTIES = [
   'pass',
 ] as const;
 
-/**
- * DIALECT SEAM: the only SQL that reads or writes JSON text (the catalog's `start_time`,
- * `duration`, `properties` and `tags`, and the events' `extra`). DuckDB spelling. For PostgreSQL:
- * `text` → `CAST(doc AS jsonb) #>> '{key,…}'`, `member` → `CAST(doc AS jsonb) -> 'key'` as text,
- * `textArray` → `ARRAY(SELECT jsonb_array_elements_text(…))` (a string → `ARRAY[…]`),
- * `customDetails` → `jsonb_build_object('action', …) || (CAST(extra AS jsonb) - keys)` printed
- * compactly (jsonb's own output puts a space after `:` and `,`, and details.md §1 wants the same
- * bytes from both engines).
- */
-export const json = {
+/** The JSON functions report SQL needs, spelled for one engine (see `jsonSql`). */
+export interface JsonSql {
   /** The scalar at `doc.key1.key2…` as text; NULL when absent or `doc` is NULL. */
-  text(doc: string, ...keys: string[]): string {
+  text(doc: string, ...keys: string[]): string;
+  /** The JSON text of member `key` of `doc` (`["a","b"]`, `"a"`); NULL when absent. */
+  member(doc: string, key: string): string;
+  /** JSON text holding an array of strings (or one string) as a text array; NULL otherwise. */
+  textArray(jsonText: string): string;
+  /**
+   * The `details` of a custom action (details.md §1): one compact JSON object, the original action
+   * first, then the event's custom properties in the order they were sent (members that are
+   * JSON null left out, at any depth).
+   */
+  customDetails(action: string, extra: string): string;
+}
+
+const DUCKDB_JSON: JsonSql = {
+  text(doc, ...keys) {
     return `json_extract_string(${doc}, ${lit(`$.${keys.map((k) => `"${k}"`).join('.')}`)})`;
   },
-  /** The JSON text of member `key` of `doc` (`["a","b"]`, `"a"`); NULL when absent. */
-  member(doc: string, key: string): string {
+  member(doc, key) {
     return `CAST(json_extract(${doc}, ${lit(`$."${key}"`)}) AS VARCHAR)`;
   },
-  /** JSON text holding an array of strings (or one string) as a text array; NULL otherwise. */
-  textArray(jsonText: string): string {
+  textArray(jsonText) {
     return `CASE json_type(${jsonText})
       WHEN 'ARRAY' THEN CAST(CAST(${jsonText} AS JSON) AS VARCHAR[])
       WHEN 'VARCHAR' THEN ARRAY[json_extract_string(${jsonText}, '$')] END`;
   },
-  /**
-   * The `details` of a custom action (details.md §1): one compact JSON object, the original action
-   * first, then the event's custom properties in the order they were sent.
-   */
-  customDetails(action: string, extra: string): string {
+  customDetails(action, extra) {
+    // RFC 7396 merge patches: the first drops the known properties (null members), the second
+    // puts the action first and, as merge patches do, strips null members at every depth.
     const drop = `{${KNOWN_EXTRA_PROPERTIES.map((k) => `"${k}":null`).join(',')}}`;
     return `CAST(json_merge_patch(json_object('action', ${action}),
       COALESCE(json_merge_patch(${extra}, ${lit(drop)}), '{}')) AS VARCHAR)`;
   },
-} as const;
+};
+
+/**
+ * PostgreSQL reads the stored JSON text as `json`, not `jsonb`: `json` keeps the members in the
+ * order they were sent and their text as stored (compact, from JSON.stringify), which is what
+ * DuckDB prints; `jsonb` would reorder keys and print spaces after `:` and `,`.
+ */
+const POSTGRES_JSON: JsonSql = {
+  text(doc, ...keys) {
+    return `(CAST(${doc} AS json) #>> ${lit(`{${keys.map((k) => `"${k}"`).join(',')}}`)})`;
+  },
+  member(doc, key) {
+    return `CAST(CAST(${doc} AS json) -> ${lit(key)} AS text)`;
+  },
+  textArray(jsonText) {
+    const doc = `CAST(${jsonText} AS json)`;
+    return `CASE json_typeof(${doc})
+      WHEN 'array' THEN ARRAY(SELECT json_array_elements_text(${doc}))
+      WHEN 'string' THEN ARRAY[${doc} #>> '{}'] END`;
+  },
+  customDetails(action, extra) {
+    const string = (x: string) => `COALESCE(CAST(to_json(CAST(${x} AS text)) AS text), 'null')`;
+    const members = `(SELECT string_agg(',' || ${string('m.key')} || ':' || CAST(json_strip_nulls(m.value) AS text), '' ORDER BY m.ord)
+        FROM json_each(CAST(${extra} AS json)) WITH ORDINALITY AS m(key, value, ord)
+        WHERE m.key NOT IN ${litList(KNOWN_EXTRA_PROPERTIES)} AND json_typeof(m.value) <> 'null')`;
+    const details = `'{"action":' || ${string(action)} || COALESCE(${members}, '') || '}'`;
+    // PostgreSQL prints control characters as `\u001f`, DuckDB as `\u001F`: the hex digits
+    // that are letters go to upper case, in escapes only (not after an escaped backslash).
+    let upper = 'd';
+    for (const hex of ['0b', '0e', '0f', '1a', '1b', '1c', '1d', '1e', '1f']) {
+      upper = `regexp_replace(${upper}, '(?<!\\\\)((?:\\\\\\\\)*)\\\\u00${hex}', '\\1\\\\u00${hex.toUpperCase()}', 'g')`;
+    }
+    return `(SELECT CASE WHEN strpos(d, '\\u00') = 0 THEN d ELSE ${upper} END FROM (SELECT ${details} AS d) AS cd)`;
+  },
+};
+
+/**
+ * DIALECT SEAM: the only SQL that reads or writes JSON text (the catalog's `start_time`,
+ * `duration`, `properties` and `tags`, and the events' `extra`), spelled for each engine. Both
+ * spellings give the same values and, for `customDetails`, the same bytes (details.md §1).
+ */
+export function jsonSql(dialect: SqlDialect): JsonSql {
+  return dialect === 'postgres' ? POSTGRES_JSON : DUCKDB_JSON;
+}
 
 /** A load and a play, as conditions on an `ev` row. */
 export const is = {
@@ -172,7 +236,9 @@ export function eventsCte(scope: ReportScope): string {
   if (scope.projectIds.length > 0) where.push(`e.project_id IN ${litList(scope.projectIds)}`);
   if (scope.experienceIds.length > 0)
     where.push(`e.experience_id IN ${litList(scope.experienceIds)}`);
-  return `ev AS (
+  // NOT MATERIALIZED: reports read `ev` several times, and a materialised copy of every event in
+  // range (all its columns) costs far more time and memory than scanning the columns again.
+  return `ev AS NOT MATERIALIZED (
   SELECT t.*, ${CATEGORY} AS category, ${INTERACTION} AS is_interaction
   FROM (
     SELECT ${EV_COLUMNS.map((c) => `e.${c}`).join(', ')}, COALESCE(a.type, e.annotation_type) AS atype
@@ -235,7 +301,8 @@ export function sessionsCte(by: 'project_id' | 'experience_id' | null): string {
  * video duration (NULL when unknown or not positive). A catalog project's tags are its own, even
  * when empty.
  */
-export function projectInfoCte(scope: ReportScope): string {
+export function projectInfoCte(scope: ReportScope, dialect: SqlDialect): string {
+  const json = jsonSql(dialect);
   const positive = (expr: string) => `CASE WHEN ${expr} > 0 THEN ${expr} END`;
   return `project_info AS (
   SELECT x.project_id,
@@ -246,11 +313,11 @@ export function projectInfoCte(scope: ReportScope): string {
     COALESCE(${positive('p.video_duration')}, x.duration) AS duration
   FROM (
     SELECT project_id,
-      ${latest('project_title')} AS title,
-      ${latest(json.member(`CASE WHEN extra LIKE '%"tags":%' THEN extra END`, 'tags'))} AS tags,
-      ${latest('video_id')} AS video_id,
-      ${latest('video_source_id')} AS video_source_id,
-      ${latest(positive('video_duration'))} AS duration
+      ${latest('project_title', '', dialect)} AS title,
+      ${latest(json.member(`CASE WHEN extra LIKE '%"tags":%' THEN extra END`, 'tags'), '', dialect)} AS tags,
+      ${latest('video_id', '', dialect)} AS video_id,
+      ${latest('video_source_id', '', dialect)} AS video_source_id,
+      ${latest(positive('video_duration'), '', dialect)} AS duration
     FROM ev
     WHERE project_id IS NOT NULL
     GROUP BY project_id
@@ -260,8 +327,8 @@ export function projectInfoCte(scope: ReportScope): string {
 }
 
 /** The chapter text of a catalog annotation row `a` (details.md §1): `properties.text`, else its title. */
-export function chapterText(alias: string): string {
-  return `COALESCE(${json.text(`${alias}.properties`, 'text')}, ${alias}.title)`;
+export function chapterText(alias: string, dialect: SqlDialect): string {
+  return `COALESCE(${jsonSql(dialect).text(`${alias}.properties`, 'text')}, ${alias}.title)`;
 }
 
 /** The stream `action` of an `ev` row (§3.2). */
@@ -287,16 +354,17 @@ export const STREAM_ACTION = `CASE
  * response; sign-in → its type (`skipped` for a skip); rating → the icon; custom → JSON of the
  * original action and the custom properties. Other rows have no details.
  */
-export function streamCte(scope: ReportScope): string {
+export function streamCte(scope: ReportScope, dialect: SqlDialect): string {
+  const json = jsonSql(dialect);
   const account = lit(scope.accountId);
   return `stream AS (
   SELECT r.*,
     CASE
       WHEN r.stream_action IN ('click', 'external_click') THEN r.target
       WHEN r.stream_action IN ('annotation_view', 'annotation_end') AND r.atype = 'bookmark'
-        THEN COALESCE(${chapterText('ca')}, r.text)
+        THEN COALESCE(${chapterText('ca', dialect)}, r.text)
       WHEN r.stream_action IN ('toc_click', 'toc_prev', 'toc_next', 'toc_expand', 'toc_collapse')
-        THEN COALESCE(${chapterText('ta')}, r.text)
+        THEN COALESCE(${chapterText('ta', dialect)}, r.text)
       WHEN r.stream_action = 'quiz_answer' AND (r.question IS NOT NULL OR r.answer IS NOT NULL)
         THEN COALESCE(r.question, '') || ' → ' || COALESCE(r.answer, '')
       WHEN r.stream_action = 'poll_submit' THEN r.response

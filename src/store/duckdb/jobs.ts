@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ReportScope } from '../../domain/reports/definition.js';
 import { retryAfterSeconds } from '../../domain/reports/limits.js';
-import type { Job, JobState, JobStore } from '../store.js';
+import type { Claim, Job, JobState, JobStore } from '../store.js';
 import type { DuckDb, Row } from './database.js';
 import { json, numOrNull, str, strOrNull, tsParam } from './rows.js';
 
@@ -23,6 +23,7 @@ function toJob(row: Row): Job {
     rows: numOrNull(row.rows),
     truncated: Boolean(row.truncated),
     error: strOrNull(row.error),
+    attempt: Number(row.attempt ?? 0),
   };
 }
 
@@ -33,6 +34,11 @@ async function rows(
 ): Promise<Row[]> {
   return (await conn.runAndReadAll(sql, params)).getRowObjectsJS();
 }
+
+/** The job is running under this claim still. */
+const HELD = `id = ? AND attempt = ? AND state = 'running'`;
+const heldParams = (claim: Claim) => [claim.id, claim.attempt];
+const held = (updated: Row[]) => updated.length > 0;
 
 export function duckJobs(db: DuckDb): JobStore {
   return {
@@ -83,7 +89,7 @@ export function duckJobs(db: DuckDb): JobStore {
       return row ? toJob(row) : null;
     },
 
-    claim: (now) =>
+    claim: (now, leaseMs) =>
       db.write(async (conn) => {
         // Fairness: the account with the fewest running jobs goes first, then the oldest job.
         const next = await rows(
@@ -97,30 +103,75 @@ export function duckJobs(db: DuckDb): JobStore {
         if (!next[0]) return null;
         const claimed = await rows(
           conn,
-          `UPDATE jobs SET state = 'running', started_at = ?::TIMESTAMP WHERE id = ? AND state = 'queued' RETURNING *`,
-          [tsParam(now), str(next[0].id)],
+          `UPDATE jobs SET state = 'running', started_at = ?::TIMESTAMP, attempt = attempt + 1,
+             lease_until = ?::TIMESTAMP
+           WHERE id = ? AND state = 'queued' RETURNING *`,
+          [tsParam(now), tsParam(new Date(now.getTime() + leaseMs)), str(next[0].id)],
         );
         return claimed[0] ? toJob(claimed[0]) : null;
       }),
 
-    async finish(id, result, now) {
-      await db.run(
-        `UPDATE jobs SET state = 'done', finished_at = ?::TIMESTAMP, rows = ?, truncated = ?, expires_at = ?::TIMESTAMP
-         WHERE id = ?`,
-        [tsParam(now), result.rows, result.truncated, tsParam(result.expiresAt), id],
+    async renew(claim, now, leaseMs) {
+      return held(
+        await db.writeAll(`UPDATE jobs SET lease_until = ?::TIMESTAMP WHERE ${HELD} RETURNING id`, [
+          tsParam(new Date(now.getTime() + leaseMs)),
+          ...heldParams(claim),
+        ]),
       );
     },
 
-    async fail(id, error, expiresAt, now) {
-      await db.run(
-        `UPDATE jobs SET state = 'failed', finished_at = ?::TIMESTAMP, error = ?, expires_at = ?::TIMESTAMP WHERE id = ?`,
-        [tsParam(now), error, tsParam(expiresAt), id],
+    async finish(claim, result, now) {
+      return held(
+        await db.writeAll(
+          `UPDATE jobs SET state = 'done', finished_at = ?::TIMESTAMP, rows = ?, truncated = ?,
+             expires_at = ?::TIMESTAMP, lease_until = NULL
+           WHERE ${HELD} RETURNING id`,
+          [
+            tsParam(now),
+            result.rows,
+            result.truncated,
+            tsParam(result.expiresAt),
+            ...heldParams(claim),
+          ],
+        ),
       );
     },
 
+    async fail(claim, error, expiresAt, now) {
+      return held(
+        await db.writeAll(
+          `UPDATE jobs SET state = 'failed', finished_at = ?::TIMESTAMP, error = ?,
+             expires_at = ?::TIMESTAMP, lease_until = NULL
+           WHERE ${HELD} RETURNING id`,
+          [tsParam(now), error, tsParam(expiresAt), ...heldParams(claim)],
+        ),
+      );
+    },
+
+    async release(claim) {
+      return held(
+        await db.writeAll(
+          `UPDATE jobs SET state = 'queued', started_at = NULL, lease_until = NULL
+           WHERE ${HELD} RETURNING id`,
+          heldParams(claim),
+        ),
+      );
+    },
+
+    // One process owns the file: whatever is running was left by a process that stopped.
     async requeueRunning() {
       const requeued = await db.writeAll(
-        `UPDATE jobs SET state = 'queued', started_at = NULL WHERE state = 'running' RETURNING id`,
+        `UPDATE jobs SET state = 'queued', started_at = NULL, lease_until = NULL
+         WHERE state = 'running' RETURNING id`,
+      );
+      return requeued.length;
+    },
+
+    async requeueExpired(now) {
+      const requeued = await db.writeAll(
+        `UPDATE jobs SET state = 'queued', started_at = NULL, lease_until = NULL
+         WHERE state = 'running' AND lease_until < ?::TIMESTAMP RETURNING id`,
+        [tsParam(now)],
       );
       return requeued.length;
     },
@@ -132,6 +183,9 @@ export function duckJobs(db: DuckDb): JobStore {
       );
       return Number(row?.n ?? 0);
     },
+
+    // One process owns the file: its report service hears of its own jobs directly.
+    watch: async () => async () => undefined,
 
     expire: (now) =>
       db.write(async (conn) => {

@@ -60,6 +60,15 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
         rows BIGINT, truncated BOOLEAN NOT NULL DEFAULT false, error VARCHAR)`,
     ],
   },
+  {
+    version: 3,
+    name: 'job claims and leases',
+    sql: [
+      // The same claim and lease columns as server mode, so one report service drives both.
+      'ALTER TABLE jobs ADD COLUMN attempt INTEGER DEFAULT 0',
+      'ALTER TABLE jobs ADD COLUMN lease_until TIMESTAMP',
+    ],
+  },
 ];
 
 export async function migrate(db: DuckDb): Promise<void> {

@@ -17,7 +17,7 @@ const quoteText = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** The shortest decimal of `x` rounded to `places` (0.8, not 0.8000; 3, not 3.0). */
 function decimal(x: string, places: number): string {
-  return `regexp_replace(regexp_replace(CAST(CAST(round(${x}, ${places}) AS DECIMAL(38, ${places})) AS VARCHAR), '0+$', ''), '[.]$', '')`;
+  return `rtrim(rtrim(CAST(CAST(round(${x}, ${places}) AS DECIMAL(38, ${places})) AS VARCHAR), '0'), '.')`;
 }
 
 /** How each column kind is printed, once, when the result is stored. */
@@ -100,7 +100,7 @@ export function duckResults(db: DuckDb, dataDir: string): ResultStore {
       const target = parquet(jobId);
       return db.read(async (conn) => {
         await conn.run(
-          `COPY (SELECT ${select} FROM (${sql}) AS r LIMIT ${cap + 1}) TO ${quoteText(`${target}.part`)} (FORMAT parquet)`,
+          `COPY (SELECT ${select} FROM (${sql('duckdb')}) AS r LIMIT ${cap + 1}) TO ${quoteText(`${target}.part`)} (FORMAT parquet)`,
         );
         await rename(`${target}.part`, target);
         const reader = await conn.runAndReadAll(

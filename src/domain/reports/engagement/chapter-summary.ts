@@ -4,11 +4,12 @@
  * (`target_annotation`, else `target`). Title, start and end come from the catalog, else from the
  * events (details.md §1).
  */
-import type { ReportDefinition } from '../definition.js';
-import { chapterText, eventsCte, json, latest, lit, projectInfoCte, query } from '../sql.js';
+import type { ReportDefinition, SqlDialect } from '../definition.js';
+import { chapterText, eventsCte, jsonSql, latest, lit, projectInfoCte, query } from '../sql.js';
 
 /** A catalog `{value, units}` time of annotation `a`, in seconds (percent of `duration`). */
-function seconds(field: 'start_time' | 'duration', duration: string): string {
+function seconds(field: 'start_time' | 'duration', duration: string, dialect: SqlDialect): string {
+  const json = jsonSql(dialect);
   const value = `CAST(${json.text(`a.${field}`, 'value')} AS DOUBLE PRECISION)`;
   return `CASE ${json.text(`a.${field}`, 'units')}
       WHEN 'seconds' THEN ${value}
@@ -18,13 +19,14 @@ function seconds(field: 'start_time' | 'duration', duration: string): string {
 export const chapterSummary: ReportDefinition = {
   name: 'chapter_summary',
   grain: 'one row per project and chapter annotation viewed or targeted by a menu click in range',
-  sql: (scope) => {
+  sql: (scope, dialect) => {
     const account = lit(scope.accountId);
-    const start = `COALESCE(${seconds('start_time', 'pi.duration')}, c.event_start)`;
+    const json = jsonSql(dialect);
+    const start = `COALESCE(${seconds('start_time', 'pi.duration', dialect)}, c.event_start)`;
     return query(
       [
         eventsCte(scope),
-        projectInfoCte(scope),
+        projectInfoCte(scope, dialect),
         // A menu click counts for its target unless the catalog says the target is no chapter.
         `chapter_events AS (
   SELECT project_id, annotation_id AS chapter_id, true AS is_view, ts, seq, text,
@@ -47,21 +49,21 @@ export const chapterSummary: ReportDefinition = {
   SELECT project_id, chapter_id,
     count(*) FILTER (WHERE is_view) AS views,
     count(*) FILTER (WHERE NOT is_view) AS clicks,
-    ${latest('text')} AS event_title,
-    ${latest('event_start')} AS event_start,
-    ${latest('event_duration')} AS event_duration
+    ${latest('text', '', dialect)} AS event_title,
+    ${latest('event_start', '', dialect)} AS event_start,
+    ${latest('event_duration', '', dialect)} AS event_duration
   FROM chapter_events
   GROUP BY project_id, chapter_id
 )`,
       ],
       // Without a catalog start the events' own start and duration (seconds) are used.
       `SELECT c.project_id, pi.project_title, c.chapter_id AS annotation_id,
-  COALESCE(${chapterText('a')}, c.event_title) AS chapter_title,
+  COALESCE(${chapterText('a', dialect)}, c.event_title) AS chapter_title,
   ${start} AS chapter_start_seconds,
   CASE
     WHEN a.id IS NULL OR a.duration IS NULL THEN c.event_start + c.event_duration
     WHEN ${json.text('a.duration', 'units')} = 'infinite' THEN pi.duration
-    ELSE ${start} + ${seconds('duration', 'pi.duration')}
+    ELSE ${start} + ${seconds('duration', 'pi.duration', dialect)}
   END AS chapter_end_seconds,
   c.views, c.clicks
 FROM chapters c

@@ -9,13 +9,13 @@ import { eventsCte, projectInfoCte, query, sessionsCte, sessionViewersCte } from
 export const dailyEngagementSummary: ReportDefinition = {
   name: 'daily_engagement_summary',
   grain: 'one row per UTC day and project with a session starting that day',
-  sql: (scope) =>
+  sql: (scope, dialect) =>
     query(
       [
         eventsCte(scope),
         sessionViewersCte(),
         sessionsCte('project_id'),
-        projectInfoCte(scope),
+        projectInfoCte(scope, dialect),
         `by_day AS (
   SELECT CAST(CAST(first_ts AS DATE) AS VARCHAR) AS date, project_id,
     count(*) FILTER (WHERE has_load) AS loads,

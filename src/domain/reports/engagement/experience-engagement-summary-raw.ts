@@ -17,13 +17,13 @@ import {
 export const experienceEngagementSummaryRaw: ReportDefinition = {
   name: 'experience_engagement_summary_raw',
   grain: 'one row per experience named by an event in range',
-  sql: (scope) =>
+  sql: (scope, dialect) =>
     query(
       [
         eventsCte(scope),
         sessionViewersCte(),
         sessionsCte('experience_id'),
-        projectInfoCte(scope),
+        projectInfoCte(scope, dialect),
         // A session in an experience is measured against its project's video duration.
         `by_session AS (
   SELECT s.experience_id,

@@ -8,9 +8,14 @@ import { eventsCte, lit, projectInfoCte, query, sessionViewersCte, streamCte } f
 export const experienceStreamRaw: ReportDefinition = {
   name: 'experience_stream_raw',
   grain: 'one row per event in range except progress that names an experience',
-  sql: (scope) =>
+  sql: (scope, dialect) =>
     query(
-      [eventsCte(scope), sessionViewersCte(), projectInfoCte(scope), streamCte(scope)],
+      [
+        eventsCte(scope),
+        sessionViewersCte(),
+        projectInfoCte(scope, dialect),
+        streamCte(scope, dialect),
+      ],
       `SELECT st.session_id, st.experience_id, x.title AS experience_title, st.ts AS timestamp,
   st.stream_action AS action, st.video_offset AS video_offset_seconds,
   st.stream_percent AS video_percent_complete, st.project_id,

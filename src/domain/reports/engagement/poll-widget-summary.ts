@@ -4,12 +4,20 @@
  * who submitted it.
  */
 import type { ReportDefinition } from '../definition.js';
-import { eventsCte, json, latest, listInTimeOrder, lit, query, sessionViewersCte } from '../sql.js';
+import {
+  eventsCte,
+  jsonSql,
+  latest,
+  listInTimeOrder,
+  lit,
+  query,
+  sessionViewersCte,
+} from '../sql.js';
 
 export const pollWidgetSummary: ReportDefinition = {
   name: 'poll_widget_summary',
   grain: 'one row per poll annotation and submitted response',
-  sql: (scope) =>
+  sql: (scope, dialect) =>
     query(
       [
         eventsCte(scope),
@@ -17,8 +25,8 @@ export const pollWidgetSummary: ReportDefinition = {
         `by_response AS (
   SELECT ev.annotation_id, ev.response,
     ${listInTimeOrder('ev.project_id', 'true')} AS project_ids,
-    ${latest('ev.poll_type', 'ev')} AS poll_type,
-    ${latest('ev.prompt', 'ev')} AS prompt,
+    ${latest('ev.poll_type', 'ev', dialect)} AS poll_type,
+    ${latest('ev.prompt', 'ev', dialect)} AS prompt,
     count(DISTINCT sv.viewer_id) AS answers_received
   FROM ev
   JOIN sv ON sv.session_id = ev.session_id
@@ -29,8 +37,8 @@ export const pollWidgetSummary: ReportDefinition = {
       ],
       // The catalog's poll type and prompt win over what the submits said.
       `SELECT r.annotation_id, r.project_ids,
-  COALESCE(${json.text('a.properties', 'poll_type')}, r.poll_type) AS poll_type,
-  COALESCE(${json.text('a.properties', 'prompt')}, r.prompt) AS prompt,
+  COALESCE(${jsonSql(dialect).text('a.properties', 'poll_type')}, r.poll_type) AS poll_type,
+  COALESCE(${jsonSql(dialect).text('a.properties', 'prompt')}, r.prompt) AS prompt,
   r.response, r.answers_received
 FROM by_response r
 LEFT JOIN annotations a ON a.account_id = ${lit(scope.accountId)} AND a.id = r.annotation_id

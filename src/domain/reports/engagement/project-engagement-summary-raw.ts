@@ -16,13 +16,13 @@ import {
 export const projectEngagementSummaryRaw: ReportDefinition = {
   name: 'project_engagement_summary_raw',
   grain: 'one row per project named by an event in range',
-  sql: (scope) =>
+  sql: (scope, dialect) =>
     query(
       [
         eventsCte(scope),
         sessionViewersCte(),
         sessionsCte('project_id'),
-        projectInfoCte(scope),
+        projectInfoCte(scope, dialect),
         `by_session AS (
   SELECT project_id,
     count(*) FILTER (WHERE has_load) AS loads,

@@ -5,9 +5,14 @@ import { eventsCte, projectInfoCte, query, sessionViewersCte, streamCte } from '
 export const projectStreamRaw: ReportDefinition = {
   name: 'project_stream_raw',
   grain: 'one row per event in range except progress',
-  sql: (scope) =>
+  sql: (scope, dialect) =>
     query(
-      [eventsCte(scope), sessionViewersCte(), projectInfoCte(scope), streamCte(scope)],
+      [
+        eventsCte(scope),
+        sessionViewersCte(),
+        projectInfoCte(scope, dialect),
+        streamCte(scope, dialect),
+      ],
       `SELECT project_id, stream_project_title AS project_title, ts AS timestamp, session_id,
   stream_user_id AS user_id, stream_action AS action, video_offset AS video_offset_seconds,
   stream_percent AS video_percent_complete, annotation_id, details

@@ -19,7 +19,7 @@ import {
 export const signinWidgetSummary: ReportDefinition = {
   name: 'signin_widget_summary',
   grain: 'one row per sign-in annotation named by an event in range',
-  sql: (scope) =>
+  sql: (scope, dialect) =>
     query(
       [
         eventsCte(scope),
@@ -27,7 +27,7 @@ export const signinWidgetSummary: ReportDefinition = {
         `by_widget AS (
   SELECT ev.annotation_id,
     ${listInTimeOrder('ev.project_id', `(${SIGN_IN} OR ${SIGN_IN_SKIP})`)} AS project_ids,
-    ${latest('ev.text', 'ev')} AS text,
+    ${latest('ev.text', 'ev', dialect)} AS text,
     count(*) FILTER (WHERE ev.kind = 'annotation_view') AS views,
     count(*) FILTER (WHERE ${SIGN_IN} AND ${SIGN_IN_TYPE} = 'manual') AS sign_ins_manual,
     count(*) FILTER (WHERE ${SIGN_IN} AND ${SIGN_IN_TYPE} = 'auto') AS sign_ins_auto,

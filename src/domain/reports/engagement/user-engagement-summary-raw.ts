@@ -8,7 +8,7 @@ import { eventsCte, is, latest, query, sessionsCte, sessionViewersCte } from '..
 export const userEngagementSummaryRaw: ReportDefinition = {
   name: 'user_engagement_summary_raw',
   grain: 'one row per viewer (user ID, else anonymous ID, else session ID) with a session in range',
-  sql: (scope) =>
+  sql: (scope, dialect) =>
     query(
       [
         eventsCte(scope),
@@ -25,7 +25,7 @@ export const userEngagementSummaryRaw: ReportDefinition = {
 )`,
         `by_event AS (
   SELECT sv.viewer_id,
-    ${latest('ev.username', 'ev')} AS username,
+    ${latest('ev.username', 'ev', dialect)} AS username,
     count(*) FILTER (WHERE ev.category = 'links') AS links,
     count(*) FILTER (WHERE ev.category = 'navigation') AS navigation,
     count(*) FILTER (WHERE ev.category = 'responses') AS responses,

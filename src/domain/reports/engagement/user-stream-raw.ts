@@ -8,9 +8,14 @@ import { eventsCte, projectInfoCte, query, sessionViewersCte, streamCte } from '
 export const userStreamRaw: ReportDefinition = {
   name: 'user_stream_raw',
   grain: 'one row per event in range except progress, with the user ID where known',
-  sql: (scope) =>
+  sql: (scope, dialect) =>
     query(
-      [eventsCte(scope), sessionViewersCte(), projectInfoCte(scope), streamCte(scope)],
+      [
+        eventsCte(scope),
+        sessionViewersCte(),
+        projectInfoCte(scope, dialect),
+        streamCte(scope, dialect),
+      ],
       `SELECT stream_user_id AS user_id, stream_username AS username, ts AS timestamp, session_id,
   project_id, stream_project_title AS project_title, stream_action AS action,
   video_offset AS video_offset_seconds, stream_percent AS video_percent_complete,

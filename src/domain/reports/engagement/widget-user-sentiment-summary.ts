@@ -8,11 +8,11 @@ import { eventsCte, projectInfoCte, query } from '../sql.js';
 export const widgetUserSentimentSummary: ReportDefinition = {
   name: 'widget_user_sentiment_summary',
   grain: 'one row per project with an event on a sentiment widget in range',
-  sql: (scope) =>
+  sql: (scope, dialect) =>
     query(
       [
         eventsCte(scope),
-        projectInfoCte(scope),
+        projectInfoCte(scope, dialect),
         `rated AS (
   SELECT project_id, session_id,
     (array_agg(rating_value ORDER BY ts DESC, seq DESC))[1] AS rating

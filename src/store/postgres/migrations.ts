@@ -1,0 +1,115 @@
+/**
+ * Versioned, append-only migrations for server mode; never edit one that has shipped. Every node
+ * migrates at start, so the whole run holds a transaction-level advisory lock: N nodes starting at
+ * once migrate once, the others wait and then find every version applied.
+ *
+ * Text that reports sort or compare (IDs, names, answers) is `COLLATE "C"`: PostgreSQL then
+ * orders it by code point, as DuckDB does, whatever the database's locale (details.md §1: both
+ * backends print the same bytes, rows in the same order).
+ */
+import { EVENT_COLUMNS, type ColumnType } from '../../domain/events/stored-event.js';
+import type { PgDb } from './database.js';
+
+/** Any constant, the same on every node: the lock's name. */
+const MIGRATION_LOCK = 0x6375_6570; // "cuep"
+
+const SQL_TYPE: Record<ColumnType, string> = {
+  text: 'text COLLATE "C"',
+  double: 'double precision',
+  bigint: 'bigint',
+  boolean: 'boolean',
+  timestamp: 'timestamp',
+  smallint: 'smallint',
+};
+
+const eventColumns = EVENT_COLUMNS.map(([name, type]) =>
+  name === 'seq'
+    ? // Arrival order across every node: one sequence, assigned as rows are inserted.
+      `seq bigint NOT NULL DEFAULT nextval('events_seq')`
+    : `${name} ${SQL_TYPE[type]}${['account_id', 'ts', 'received_at', 'kind', 'session_id'].includes(name) ? ' NOT NULL' : ''}`,
+).join(',\n  ');
+
+export const MIGRATIONS: readonly { version: number; name: string; sql: string[] }[] = [
+  {
+    version: 1,
+    name: 'accounts, credentials, catalog, events, jobs, results, counters, secrets',
+    sql: [
+      `CREATE TABLE accounts (account_id text COLLATE "C" PRIMARY KEY, name text NOT NULL,
+        limit_minute integer NOT NULL, limit_hour integer NOT NULL, limit_day integer NOT NULL,
+        created_at timestamp NOT NULL)`,
+      `CREATE TABLE client_credentials (client_id text COLLATE "C" PRIMARY KEY,
+        secret_hash text NOT NULL, accounts text NOT NULL, scopes text NOT NULL,
+        revoked boolean NOT NULL DEFAULT false, created_at timestamp NOT NULL)`,
+      `CREATE TABLE api_keys (key_id text COLLATE "C" PRIMARY KEY, key_hash text NOT NULL,
+        type text NOT NULL, account_id text COLLATE "C" NOT NULL, origins text NOT NULL,
+        revoked boolean NOT NULL DEFAULT false, created_at timestamp NOT NULL)`,
+      'CREATE INDEX api_keys_account ON api_keys (account_id)',
+      // Catalog rows are soft-deleted: reports keep showing a deleted project's title (catalog.md).
+      // JSON stays text, as sent: `jsonb` would reorder keys that clients read back.
+      `CREATE TABLE projects (account_id text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL,
+        title text NOT NULL, video_id text COLLATE "C", video_source_id text COLLATE "C",
+        video_duration double precision, tags text NOT NULL, created_at timestamp NOT NULL,
+        updated_at timestamp NOT NULL, deleted_at timestamp, PRIMARY KEY (account_id, id))`,
+      `CREATE TABLE annotations (account_id text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL,
+        project_id text COLLATE "C" NOT NULL, type text COLLATE "C" NOT NULL, title text,
+        start_time text, duration text, properties text NOT NULL, created_at timestamp NOT NULL,
+        updated_at timestamp NOT NULL, deleted_at timestamp, PRIMARY KEY (account_id, id))`,
+      'CREATE INDEX annotations_project ON annotations (account_id, project_id)',
+      `CREATE TABLE experiences (account_id text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL,
+        title text NOT NULL, type text NOT NULL, playlist text NOT NULL, tags text NOT NULL,
+        created_at timestamp NOT NULL, updated_at timestamp NOT NULL, deleted_at timestamp,
+        PRIMARY KEY (account_id, id))`,
+      'CREATE SEQUENCE events_seq',
+      `CREATE TABLE events (\n  ${eventColumns}\n)`,
+      // De-duplication: one stored copy per (account, event_key); the collector inserts with
+      // ON CONFLICT DO NOTHING, so two nodes receiving the same retry keep one.
+      `CREATE UNIQUE INDEX events_dedup ON events (account_id, event_key)
+        WHERE event_key IS NOT NULL`,
+      // Every report reads one account's events in a time range: this index keeps it to them.
+      'CREATE INDEX events_account_ts ON events (account_id, ts)',
+      `CREATE TABLE jobs (id text PRIMARY KEY, identity text NOT NULL,
+        account_id text COLLATE "C" NOT NULL, report text NOT NULL, scope text NOT NULL,
+        state text NOT NULL, counted boolean NOT NULL, created_at timestamp NOT NULL,
+        started_at timestamp, finished_at timestamp, expires_at timestamp, rows bigint,
+        truncated boolean NOT NULL DEFAULT false, error text,
+        attempt integer NOT NULL DEFAULT 0, lease_until timestamp)`,
+      // One queued or running job per report identity, whichever node the requests reach.
+      `CREATE UNIQUE INDEX jobs_live_identity ON jobs (identity)
+        WHERE state IN ('queued', 'running')`,
+      'CREATE INDEX jobs_identity ON jobs (identity, created_at)',
+      'CREATE INDEX jobs_account_recent ON jobs (account_id, created_at) WHERE counted',
+      `CREATE INDEX jobs_pending ON jobs (state, created_at) WHERE state IN ('queued', 'running')`,
+      'CREATE INDEX jobs_expiry ON jobs (state, expires_at)',
+      // Results: one header row per job, and its rows printed once per encoding (CSV line, JSON
+      // object) so that any node streams them out without computing anything.
+      `CREATE TABLE results (job_id text PRIMARY KEY, rows bigint, csv_header text,
+        csv_bytes bigint, json_bytes bigint, ndjson_bytes bigint, created_at timestamp NOT NULL)`,
+      `CREATE TABLE result_rows (job_id text NOT NULL, n integer NOT NULL, csv text NOT NULL,
+        json text NOT NULL, PRIMARY KEY (job_id, n))`,
+      'CREATE TABLE counter_hits (key text NOT NULL, at timestamp NOT NULL)',
+      'CREATE INDEX counter_hits_key ON counter_hits (key, at)',
+      'CREATE TABLE secrets (name text PRIMARY KEY, value bytea NOT NULL)',
+    ],
+  },
+];
+
+export async function migrate(db: PgDb): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.run('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.run(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY,
+        name text NOT NULL, applied_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'))`,
+    );
+    const done = new Set(
+      (await tx.all('SELECT version FROM schema_migrations')).map((r) => Number(r.version)),
+    );
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      for (const statement of migration.sql) await tx.run(statement);
+      await tx.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+    }
+  });
+}
