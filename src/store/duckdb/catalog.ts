@@ -5,63 +5,13 @@
  * matters.
  */
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import type {
-  Annotation,
-  AnnotationType,
-  Experience,
-  ExperienceType,
-  Project,
-  TimeValue,
-} from '../../domain/catalog-types.js';
+import type { Annotation, Experience, Project } from '../../domain/catalog-types.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import type { CatalogStore, Change, ListFilter, ListQuery } from '../store.js';
 import type { DuckDb, Row } from './database.js';
-import { iso, json, numOrNull, str, strOrNull } from './rows.js';
+import { toAnnotation, toExperience, toProject } from '../rows.js';
 
 type Table = 'projects' | 'annotations' | 'experiences';
-
-function toProject(row: Row): Project {
-  return {
-    id: str(row.id),
-    account_id: str(row.account_id),
-    title: str(row.title),
-    video_id: strOrNull(row.video_id),
-    video_source_id: strOrNull(row.video_source_id),
-    video_duration: numOrNull(row.video_duration),
-    tags: json<string[]>(row.tags),
-    created_at: iso(row.created_at),
-    updated_at: iso(row.updated_at),
-  };
-}
-
-function toAnnotation(row: Row): Annotation {
-  const time = (value: unknown) => (value === null ? null : json<TimeValue>(value));
-  return {
-    id: str(row.id),
-    account_id: str(row.account_id),
-    project_id: str(row.project_id),
-    type: str(row.type) as AnnotationType,
-    title: strOrNull(row.title),
-    start_time: time(row.start_time),
-    duration: time(row.duration),
-    properties: json<Record<string, unknown>>(row.properties),
-    created_at: iso(row.created_at),
-    updated_at: iso(row.updated_at),
-  };
-}
-
-function toExperience(row: Row): Experience {
-  return {
-    id: str(row.id),
-    account_id: str(row.account_id),
-    title: str(row.title),
-    type: str(row.type) as ExperienceType,
-    playlist: json<string[]>(row.playlist),
-    tags: json<string[]>(row.tags),
-    created_at: iso(row.created_at),
-    updated_at: iso(row.updated_at),
-  };
-}
 
 /** Column names and values of each kind, in one place for INSERT and UPDATE alike. */
 const projectColumns = (p: Project): [string, DuckDBValue][] => [

@@ -1,31 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ReportScope } from '../../domain/reports/definition.js';
 import { retryAfterSeconds } from '../../domain/reports/limits.js';
-import type { Claim, Job, JobState, JobStore } from '../store.js';
+import type { Claim, JobStore } from '../store.js';
 import type { DuckDb, Row } from './database.js';
-import { json, numOrNull, str, strOrNull, tsParam } from './rows.js';
-
-const dateOrNull = (value: unknown): Date | null => (value instanceof Date ? value : null);
-
-function toJob(row: Row): Job {
-  return {
-    id: str(row.id),
-    identity: str(row.identity),
-    account_id: str(row.account_id),
-    report: str(row.report),
-    scope: json<ReportScope>(row.scope),
-    state: str(row.state) as JobState,
-    counted: Boolean(row.counted),
-    created_at: row.created_at as Date,
-    started_at: dateOrNull(row.started_at),
-    finished_at: dateOrNull(row.finished_at),
-    expires_at: dateOrNull(row.expires_at),
-    rows: numOrNull(row.rows),
-    truncated: Boolean(row.truncated),
-    error: strOrNull(row.error),
-    attempt: Number(row.attempt ?? 0),
-  };
-}
+import { str, tsParam } from './rows.js';
+import { toJob } from '../rows.js';
 
 async function rows(
   conn: DuckDBConnection,

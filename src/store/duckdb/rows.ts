@@ -1,24 +1,5 @@
 /** Conversions between DuckDB's JS values and the store's plain types. */
-export function iso(value: unknown): string {
-  if (value instanceof Date) return value.toISOString();
-  return new Date(String(value)).toISOString();
-}
-
-export function str(value: unknown): string {
-  return String(value);
-}
-
-export function strOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : String(value);
-}
-
-export function numOrNull(value: unknown): number | null {
-  return value === null || value === undefined ? null : Number(value);
-}
-
-export function json<T>(value: unknown): T {
-  return JSON.parse(String(value)) as T;
-}
+export { iso, json, numOrNull, str, strOrNull } from '../rows.js';
 
 /**
  * DuckDB TIMESTAMP text (UTC, no zone) for a Date. Times are always made in JavaScript and passed

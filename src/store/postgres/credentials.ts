@@ -1,31 +1,7 @@
 import { AppError } from '../../domain/errors.js';
-import type { Scope } from '../../domain/scopes.js';
-import type { ApiKey, ClientCredential, CredentialStore, KeyType } from '../store.js';
-import { tsParam, type PgDb, type Row } from './database.js';
-import { iso, json, str } from './rows.js';
-
-function toClient(row: Row): ClientCredential {
-  return {
-    client_id: str(row.client_id),
-    secret_hash: str(row.secret_hash),
-    accounts: json<string[]>(row.accounts),
-    scopes: json<Scope[]>(row.scopes),
-    revoked: Boolean(row.revoked),
-    created_at: iso(row.created_at),
-  };
-}
-
-function toKey(row: Row): ApiKey {
-  return {
-    key_id: str(row.key_id),
-    key_hash: str(row.key_hash),
-    type: str(row.type) as KeyType,
-    account_id: str(row.account_id),
-    origins: json<string[]>(row.origins),
-    revoked: Boolean(row.revoked),
-    created_at: iso(row.created_at),
-  };
-}
+import type { CredentialStore } from '../store.js';
+import { tsParam, type PgDb } from './database.js';
+import { toClient, toKey } from '../rows.js';
 
 export function pgCredentials(db: PgDb): CredentialStore {
   return {

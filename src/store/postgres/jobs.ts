@@ -8,31 +8,11 @@
  * - a claim is a lease: renewed by its worker, re-queued by any node's sweeper once it runs out,
  *   and every later write of the claim's worker is conditional on the claim (id and attempt).
  */
-import type { ReportScope } from '../../domain/reports/definition.js';
 import { retryAfterSeconds } from '../../domain/reports/limits.js';
-import type { Claim, Job, JobChange, JobState, JobStore } from '../store.js';
-import { tsParam, type PgDb, type Row } from './database.js';
-import { dateOrNull, json, num, numOrNull, str, strOrNull } from './rows.js';
-
-function toJob(row: Row): Job {
-  return {
-    id: str(row.id),
-    identity: str(row.identity),
-    account_id: str(row.account_id),
-    report: str(row.report),
-    scope: json<ReportScope>(row.scope),
-    state: str(row.state) as JobState,
-    counted: Boolean(row.counted),
-    created_at: row.created_at as Date,
-    started_at: dateOrNull(row.started_at),
-    finished_at: dateOrNull(row.finished_at),
-    expires_at: dateOrNull(row.expires_at),
-    rows: numOrNull(row.rows),
-    truncated: Boolean(row.truncated),
-    error: strOrNull(row.error),
-    attempt: num(row.attempt),
-  };
-}
+import type { Claim, JobChange, JobStore } from '../store.js';
+import { tsParam, type PgDb } from './database.js';
+import { num, str } from './rows.js';
+import { toJob } from '../rows.js';
 
 const LIVE = `identity = $1 AND (state IN ('queued', 'running')
   OR (state IN ('done', 'failed') AND expires_at > $2))`;
