@@ -69,7 +69,9 @@ export function createTokenSigner(options: {
         .setSubject(claims.client_id)
         .setJti(randomUUID())
         .setIssuedAt()
-        .setExpirationTime(`${options.ttlSeconds}s`)
+        // exp is in whole seconds: rounding up makes the token live at least the `expires_in` the
+        // client is told (a relative "300s" would round down and could end almost a second early).
+        .setExpirationTime(Math.ceil(Date.now() / 1000) + options.ttlSeconds)
         .sign(await signingKey());
     },
 
