@@ -21,13 +21,16 @@ function isUnauthorized(pattern: RegExp) {
 describe('token signer', () => {
   it('signs HS256 tokens naming client, accounts, scopes and expiry', async () => {
     const signer = createTokenSigner({ ttlSeconds: 300, key: key('k'.repeat(32)) });
+    const before = Date.now();
     const token = await signer.sign(claims);
     const payload = decodeJwt(token);
     assert.equal(payload.sub, 'client1');
     assert.equal(payload.client_id, 'client1');
     assert.deepEqual(payload.accounts, ['a1', 'a2']);
     assert.equal(payload.scope, 'video-cloud/interactivity/read');
-    assert.equal((payload.exp ?? 0) - (payload.iat ?? 0), 300);
+    // exp is whole seconds rounded up: the token lives at least the 300 s it is issued for.
+    assert.ok((payload.exp ?? 0) * 1000 >= before + 300_000);
+    assert.ok((payload.exp ?? 0) - (payload.iat ?? 0) <= 301);
     const verified = await signer.verify(token);
     assert.deepEqual(verified, { ...claims, exp: payload.exp });
   });
