@@ -59,20 +59,22 @@ export function createTokenSigner(options: {
 
   return {
     async sign(claims) {
-      return new SignJWT({
-        client_id: claims.client_id,
-        accounts: claims.accounts,
-        scope: claims.scopes.join(' '),
-      })
-        .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
-        .setIssuer(ISSUER)
-        .setSubject(claims.client_id)
-        .setJti(randomUUID())
-        .setIssuedAt()
-        // exp is in whole seconds: rounding up makes the token live at least the `expires_in` the
-        // client is told (a relative "300s" would round down and could end almost a second early).
-        .setExpirationTime(Math.ceil(Date.now() / 1000) + options.ttlSeconds)
-        .sign(await signingKey());
+      return (
+        new SignJWT({
+          client_id: claims.client_id,
+          accounts: claims.accounts,
+          scope: claims.scopes.join(' '),
+        })
+          .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+          .setIssuer(ISSUER)
+          .setSubject(claims.client_id)
+          .setJti(randomUUID())
+          .setIssuedAt()
+          // exp is in whole seconds: rounding up makes the token live at least the `expires_in` the
+          // client is told (a relative "300s" would round down and could end almost a second early).
+          .setExpirationTime(Math.ceil(Date.now() / 1000) + options.ttlSeconds)
+          .sign(await signingKey())
+      );
     },
 
     async verify(token) {
