@@ -88,6 +88,10 @@ async function main(): Promise<void> {
     dataDir,
     logLevel: 'silent',
     reportWorkers: 1,
+    // One token for the whole run, which outlasts the default 5 minutes on PostgreSQL; and the
+    // 500k-row stream is one long-poll to its last byte however long its job takes there.
+    tokenTtlSeconds: 86_400,
+    reportWaitSeconds: 600,
     ...(databaseUrl && { databaseUrl }),
   });
   const server = await startServer(config, { logger: false });

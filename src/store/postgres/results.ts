@@ -40,16 +40,16 @@ function layout(format: Format, header: string): Layout {
 
 export function pgResults(db: PgDb): ResultStore {
   async function* lines(jobId: string, line: 'csv' | 'json', cap: number): AsyncGenerator<string> {
-    let after = 0;
-    for (;;) {
+    // Rows are numbered 1, 2, 3…, so a page is a closed range of `n`: the index reads that page
+    // and nothing after it, whatever the planner thinks of the table's statistics.
+    for (let first = 1; first <= cap; first += PAGE_ROWS) {
       const page = await db.all(
-        `SELECT n, ${line} AS line FROM result_rows WHERE job_id = $1 AND n > $2 AND n <= $3
-         ORDER BY n LIMIT ${PAGE_ROWS}`,
-        [jobId, after, cap],
+        `SELECT ${line} AS line FROM result_rows WHERE job_id = $1 AND n BETWEEN $2 AND $3
+         ORDER BY n`,
+        [jobId, first, Math.min(first + PAGE_ROWS - 1, cap)],
       );
       for (const row of page) yield String(row.line);
       if (page.length < PAGE_ROWS) return;
-      after = num(page[page.length - 1]!.n);
     }
   }
 
