@@ -5,6 +5,7 @@
  * or cached result → rate limit → new job.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { AppError, badRequest } from '../../domain/errors.js';
 import {
@@ -74,7 +75,11 @@ async function done(
   }
   if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
     reply.header('Content-Encoding', 'gzip');
-    return reply.send(stream.pipe(createGzip()));
+    // pipeline, not pipe: a client leaving mid-download destroys the source too, which gives
+    // back what it holds (on PostgreSQL, the connection its COPY runs on).
+    const gzip = createGzip();
+    pipeline(stream, gzip).catch(() => undefined);
+    return reply.send(gzip);
   }
   return reply.header('Content-Length', String(bytes)).send(stream);
 }
