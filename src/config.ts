@@ -67,6 +67,11 @@ export const configSchema = z.object({
   jobLeaseMs: int(100).default(30_000),
   /** How often running jobs with a lapsed lease are put back in the queue (ms). */
   jobSweepMs: int(50).default(5_000),
+  /**
+   * How often the partial rollups this process appended are merged (report rollups, see
+   * src/domain/reports/rollups.ts). Reports are exact either way; merging keeps them small.
+   */
+  rollupCompactSeconds: int(1).default(30),
   /** Seconds to let in-flight requests finish on SIGTERM. */
   shutdownGraceSeconds: int(0).default(10),
   /** Analytics reports (reporting-api.md §2): time limit of one report (fractions allowed). */

@@ -8,6 +8,7 @@ import type { Admin } from './admin/admin.js';
 import { adminHandlers } from './admin/operations.js';
 import { startAdminSocket, type AdminSocket } from './admin/socket.js';
 import type { Config } from './config.js';
+import { startCompaction } from './collector/compaction.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './logger.js';
 import type { AppContext } from './http/context.js';
@@ -57,6 +58,7 @@ export async function startServer(
     await store.close();
     throw error;
   }
+  const compaction = startCompaction(store.rollups, config.rollupCompactSeconds, log);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   ready = true;
@@ -78,6 +80,7 @@ export async function startServer(
       app.server.closeAllConnections();
       await services.collector.flushed();
       log.info({ collector: services.collector.stats() }, 'collector totals');
+      await compaction.stop();
       await store.close();
     })());
 

@@ -26,6 +26,8 @@ export async function withAdmin<T>(config: Config, fn: (admin: Admin) => Promise
     } finally {
       // Imported events are acknowledged only once durable; let them land before closing.
       await services.collector.flushed();
+      // What was imported here is merged here: no server may be running to do it later.
+      await store.rollups.compact();
     }
   } finally {
     await store.close();

@@ -87,6 +87,20 @@ export interface EventStore {
   count(accountId: string): Promise<number>;
 }
 
+/**
+ * The report rollups (src/domain/reports/rollups.ts). Appending events folds them into the
+ * rollups in the same transaction, and a catalog write that changes an annotation's type re-folds
+ * the sessions whose events name it, so the rollups are always exact; what is left to do is to
+ * merge the partials each commit appends, which only keeps them small.
+ */
+export interface RollupStore {
+  /**
+   * Merges the partials of the (account, day) pairs this process appended to since the last call
+   * into one row per key. Changes no report. Resolves to the number of rows merged away.
+   */
+  compact(): Promise<number>;
+}
+
 /** Which live catalog objects a list or count covers. */
 export interface ListFilter {
   /** Case-insensitive substring of the title. */
@@ -315,6 +329,7 @@ export interface Store {
   readonly query: QueryStore;
   readonly credentials: CredentialStore;
   readonly events: EventStore;
+  readonly rollups: RollupStore;
   readonly catalog: CatalogStore;
   readonly counters: CounterStore;
   readonly secrets: SecretStore;

@@ -2,14 +2,16 @@
  * The catalog in DuckDB. Every change runs on the writer queue, so a read-then-write (create over
  * a deleted row, PATCH, delete with its annotations) cannot interleave with another write.
  * Timestamps arrive as ISO-8601 UTC strings from the service, so the session time zone never
- * matters.
+ * matters. A write that changes an annotation's type re-folds, in the same transaction, the report
+ * rollups of the sessions whose events name it (rollups.ts).
  */
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Annotation, Experience, Project } from '../../domain/catalog-types.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import type { CatalogStore, Change, ListFilter, ListQuery } from '../store.js';
-import type { DuckDb, Row } from './database.js';
+import { inTransaction, type DuckDb, type Row } from './database.js';
 import { toAnnotation, toExperience, toProject } from '../rows.js';
+import { refoldIfRetyped } from './rollups.js';
 
 type Table = 'projects' | 'annotations' | 'experiences';
 
@@ -53,6 +55,11 @@ interface Kind<T> {
   columns: (value: T) => [string, DuckDBValue][];
   /** Whether it has tags to filter on (annotations have none). */
   tagged: boolean;
+  /**
+   * What else must change, in the same transaction, when a write (`update`, `createAnnotation`)
+   * takes a row from `before` (null: no row with the key) to `after`.
+   */
+  onWrite?: (conn: DuckDBConnection, before: T | null, after: T) => Promise<void>;
 }
 
 const PROJECTS: Kind<Project> = {
@@ -68,6 +75,9 @@ const ANNOTATIONS: Kind<Annotation> = {
   toObject: toAnnotation,
   columns: annotationColumns,
   tagged: false,
+  // The report rollups resolve annotation types from this table (deleted rows included).
+  onWrite: (conn, before, after) =>
+    refoldIfRetyped(conn, after.account_id, after.id, before?.type ?? null, after.type),
 };
 const EXPERIENCES: Kind<Experience> = {
   table: 'experiences',
@@ -205,25 +215,34 @@ export function duckCatalog(db: DuckDb): CatalogStore {
     return Number(row?.n ?? 0);
   };
 
-  /** Reads the live row on the writer, applies `apply`, writes the result back. */
+  /**
+   * Reads the live row on the writer, applies `apply`, writes the result back, with what else
+   * the change makes change (`onWrite`) in the same transaction.
+   */
   const update = <T>(kind: Kind<T>, key: Key, apply: Change<T>) =>
-    db.write(async (conn) => {
-      const where = one(key);
-      const [current] = await rowsOf(
-        conn,
-        `SELECT * FROM ${kind.table} WHERE ${where.sql}`,
-        where.params,
-      );
-      if (!current) return null;
-      const columns = kind.columns(apply(kind.toObject(current)));
-      const [row] = await rowsOf(
-        conn,
-        `UPDATE ${kind.table} SET ${columns.map(([name]) => `${name} = ?`).join(', ')}
+    db.write((conn) =>
+      inTransaction(conn, async () => {
+        const where = one(key);
+        const [current] = await rowsOf(
+          conn,
+          `SELECT * FROM ${kind.table} WHERE ${where.sql}`,
+          where.params,
+        );
+        if (!current) return null;
+        const before = kind.toObject(current);
+        const columns = kind.columns(apply(before));
+        const [row] = await rowsOf(
+          conn,
+          `UPDATE ${kind.table} SET ${columns.map(([name]) => `${name} = ?`).join(', ')}
           WHERE ${where.sql} RETURNING *`,
-        [...columns.map(([, v]) => v), ...where.params],
-      );
-      return row ? kind.toObject(row) : null;
-    });
+          [...columns.map(([, v]) => v), ...where.params],
+        );
+        if (!row) return null;
+        const after = kind.toObject(row);
+        await kind.onWrite?.(conn, before, after);
+        return after;
+      }),
+    );
 
   const softDelete = async <T>(kind: Kind<T>, key: Key) => {
     const where = one(key);
@@ -267,16 +286,28 @@ export function duckCatalog(db: DuckDb): CatalogStore {
     async createAnnotation(annotation) {
       const { account_id: accountId, project_id: projectId, id } = annotation;
       // Checked on the writer, so the project cannot be deleted between the check and the insert.
-      const created = await db.write(async (conn) => {
-        const where = one({ accountId, id: projectId });
-        const [project] = await rowsOf(
-          conn,
-          `SELECT id FROM projects WHERE ${where.sql}`,
-          where.params,
-        );
-        if (!project) throw notFound(`project ${JSON.stringify(projectId)} not found`);
-        return insertOrRevive(conn, ANNOTATIONS, annotation);
-      });
+      const created = await db.write((conn) =>
+        inTransaction(conn, async () => {
+          const where = one({ accountId, id: projectId });
+          const [project] = await rowsOf(
+            conn,
+            `SELECT id FROM projects WHERE ${where.sql}`,
+            where.params,
+          );
+          if (!project) throw notFound(`project ${JSON.stringify(projectId)} not found`);
+          // Any row with the ID, deleted too: a revived row's old type is what the rollups used.
+          const [previous] = await rowsOf(
+            conn,
+            'SELECT * FROM annotations WHERE account_id = ? AND id = ?',
+            [accountId, id],
+          );
+          const inserted = await insertOrRevive(conn, ANNOTATIONS, annotation);
+          if (inserted) {
+            await ANNOTATIONS.onWrite?.(conn, previous ? toAnnotation(previous) : null, inserted);
+          }
+          return inserted;
+        }),
+      );
       if (!created) throw conflict(ANNOTATIONS.noun, id);
       return created;
     },

@@ -19,6 +19,25 @@ export interface DuckDbOptions {
 
 export type Row = Record<string, unknown>;
 
+/**
+ * Runs `work` as one transaction on `conn` (the writer, inside `DuckDb.write`): COMMIT when it
+ * resolves — the WAL fsync that makes the whole of it durable — ROLLBACK when it throws. The
+ * appender joins the transaction too: its flush commits nothing on its own in one.
+ */
+export async function inTransaction<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    const result = await work();
+    await conn.run('COMMIT');
+    return result;
+  } catch (error) {
+    // A COMMIT that failed may have ended the transaction already; the caller needs the first
+    // error, not ROLLBACK's complaint that there is nothing left to roll back.
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
 export class DuckDb {
   private writeQueue: Promise<unknown> = Promise.resolve();
   private readers: DuckDBConnection[] = [];

@@ -1,7 +1,8 @@
 import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { EVENT_COLUMNS, type NewEvent } from '../../domain/events/stored-event.js';
 import type { EventStore } from '../store.js';
-import type { DuckDb } from './database.js';
+import { inTransaction, type DuckDb } from './database.js';
+import { SeenAnnotations, epochDay, foldAppended, type TouchedDays } from './rollups.js';
 import { tsParam } from './rows.js';
 
 type Value = NewEvent[keyof NewEvent] | bigint;
@@ -26,12 +27,42 @@ function appendValue(appender: DuckDBAppender, type: string, value: Value): void
   }
 }
 
+/** Appends `events` to the events table with seqs from `firstSeq` on, in the caller's transaction. */
+async function appendRows(
+  conn: DuckDBConnection,
+  events: readonly NewEvent[],
+  firstSeq: bigint,
+): Promise<void> {
+  const appender = await conn.createAppender('events');
+  try {
+    events.forEach((event, index) => {
+      for (const [name, type] of EVENT_COLUMNS) {
+        appendValue(appender, type, name === 'seq' ? firstSeq + BigInt(index) : event[name]);
+      }
+      appender.endRow();
+    });
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
+
 /**
  * Appends: duplicates are found first (one query over the de-duplication window), then the kept
- * events go through DuckDB's appender, whose flush is the commit.
+ * events go through DuckDB's appender and are folded into the report rollups, in one transaction.
+ * Its COMMIT is what makes them durable, and what a 200 from the collector waits for: inside a
+ * transaction the appender's flush only hands the rows to it, and DuckDB writes and fsyncs its WAL
+ * at COMMIT (checked with `strace -f -e fsync` on @duckdb/node-api 1.5.6: no fsync at such a flush
+ * nor at ROLLBACK, one of the WAL at COMMIT; test/rollups-duckdb.test.ts checks the ROLLBACK).
  */
-export function duckEvents(db: DuckDb, firstSeq: bigint, dedupWindowMs: number): EventStore {
+export function duckEvents(
+  db: DuckDb,
+  firstSeq: bigint,
+  dedupWindowMs: number,
+  touched: TouchedDays,
+): EventStore {
   let nextSeq = firstSeq;
+  const seen = new SeenAnnotations();
 
   let prepared: Promise<void> | undefined;
   const prepare = (conn: DuckDBConnection) =>
@@ -66,32 +97,37 @@ export function duckEvents(db: DuckDb, firstSeq: bigint, dedupWindowMs: number):
     return stored;
   }
 
+  /** The events to keep, and the indexes of the duplicates: of a stored key or an earlier one here. */
+  function dropDuplicates(events: readonly NewEvent[], stored: Set<bigint>) {
+    const kept: NewEvent[] = [];
+    const duplicates: number[] = [];
+    events.forEach((event, index) => {
+      if (event.event_key !== null) {
+        if (stored.has(event.event_key)) return void duplicates.push(index);
+        stored.add(event.event_key); // a repeat later in this batch is a duplicate too
+      }
+      kept.push(event);
+    });
+    return { kept, duplicates };
+  }
+
   return {
     append(events) {
       return db.write(async (conn) => {
         const keys = new Set<bigint>();
         for (const event of events) if (event.event_key !== null) keys.add(event.event_key);
-        const stored = await storedKeys(conn, keys);
-        const duplicates: number[] = [];
-        const appender = await conn.createAppender('events');
-        try {
-          events.forEach((event, index) => {
-            if (event.event_key !== null) {
-              if (stored.has(event.event_key)) return void duplicates.push(index);
-              stored.add(event.event_key); // a repeat later in this batch is a duplicate too
-            }
-            const seq = nextSeq++;
-            for (const [name, type] of EVENT_COLUMNS) {
-              appendValue(appender, type, name === 'seq' ? seq : event[name]);
-            }
-            appender.endRow();
-          });
-          // The flush commits; DuckDB writes and fsyncs its WAL before returning (checked with
-          // strace, see docs/decisions.md), which is what makes a 200 from the collector durable.
-          appender.flushSync();
-        } finally {
-          appender.closeSync();
-        }
+        const { kept, duplicates } = dropDuplicates(events, await storedKeys(conn, keys));
+        if (kept.length === 0) return { duplicates };
+        // Taken before the write: a failed one leaves a gap in seq, which only orders.
+        const first = nextSeq;
+        nextSeq += BigInt(kept.length);
+        await inTransaction(conn, async () => {
+          await appendRows(conn, kept, first);
+          await foldAppended(conn, kept, first, seen);
+        });
+        // Only once committed: a rolled-back batch noted nothing.
+        seen.addAll(kept);
+        for (const event of kept) touched.add(event.account_id, epochDay(event.ts));
         return { duplicates };
       });
     },

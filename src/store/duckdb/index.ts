@@ -10,12 +10,23 @@ import { migrate } from './migrations.js';
 import { duckJobs } from './jobs.js';
 import { duckQuery } from './query.js';
 import { duckResults } from './results.js';
+import { duckRollups, TouchedDays } from './rollups.js';
 import { fileSecrets } from './secrets.js';
 
 export async function openDuckStore(options: DuckDbOptions): Promise<Store> {
   const db = await DuckDb.open(options);
   await migrate(db);
+  return duckStore(db, options);
+}
+
+/**
+ * The store over an open, migrated database. Apart from `openDuckStore` so that tests can keep
+ * the database to look underneath (a second instance of the file cannot be opened alongside).
+ */
+export async function duckStore(db: DuckDb, options: DuckDbOptions): Promise<Store> {
   const maxSeq = await db.one('SELECT coalesce(max(seq), 0) AS seq FROM events');
+  // Appends note the days they add partials to; compaction merges those.
+  const touched = new TouchedDays();
   return {
     jobs: duckJobs(db),
     results: duckResults(db, options.dataDir),
@@ -26,7 +37,9 @@ export async function openDuckStore(options: DuckDbOptions): Promise<Store> {
       db,
       BigInt(maxSeq?.seq as bigint) + 1n,
       options.dedupWindowDays * 86_400_000,
+      touched,
     ),
+    rollups: duckRollups(db, touched),
     catalog: duckCatalog(db),
     counters: memoryCounters(),
     secrets: fileSecrets(options.dataDir),

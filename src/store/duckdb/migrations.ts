@@ -3,7 +3,15 @@
  * transaction with the bump of `schema_migrations`; never edit one that has shipped.
  */
 import { EVENT_COLUMNS, type ColumnType } from '../../domain/events/stored-event.js';
+import {
+  PROJECT_DAYS_COLUMNS,
+  SESSION_DAYS_COLUMNS,
+  foldProjectDays,
+  foldSessionDays,
+  type RollupColumnType,
+} from '../../domain/reports/rollups.js';
 import type { DuckDb } from './database.js';
+import { namedAnnotations } from './rollups.js';
 import { tsParam } from './rows.js';
 
 const SQL_TYPE: Record<ColumnType, string> = {
@@ -16,6 +24,16 @@ const SQL_TYPE: Record<ColumnType, string> = {
 };
 
 const eventsTable = `CREATE TABLE events (${EVENT_COLUMNS.map(([name, type]) => `${name} ${SQL_TYPE[type]}`).join(', ')})`;
+
+const ROLLUP_TYPE: Record<RollupColumnType, string> = { ...SQL_TYPE, date: 'DATE' };
+
+/**
+ * A rollup table (src/domain/reports/rollups.ts): no key, no index. Partials are only appended
+ * (several per key until compaction merges them), and reads filter on account and day, which
+ * DuckDB's zone maps serve without an index to keep up at every commit.
+ */
+const rollupTable = (name: string, columns: readonly (readonly [string, RollupColumnType])[]) =>
+  `CREATE TABLE ${name} (${columns.map(([column, type]) => `${column} ${ROLLUP_TYPE[type]}`).join(', ')})`;
 
 export const MIGRATIONS: readonly { version: number; name: string; sql: string[] }[] = [
   {
@@ -67,6 +85,22 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
       // The same claim and lease columns as server mode, so one report service drives both.
       'ALTER TABLE jobs ADD COLUMN attempt INTEGER DEFAULT 0',
       'ALTER TABLE jobs ADD COLUMN lease_until TIMESTAMP',
+    ],
+  },
+  {
+    version: 4,
+    name: 'report rollups',
+    sql: [
+      rollupTable('session_days', SESSION_DAYS_COLUMNS),
+      rollupTable('project_days', PROJECT_DAYS_COLUMNS),
+      // The annotations stored events name: a catalog change of any other annotation's type
+      // needs no re-fold (rollups.ts), and this is how a catalog write knows without a scan.
+      `CREATE TABLE annotations_seen (account_id VARCHAR, annotation_id VARCHAR,
+        PRIMARY KEY (account_id, annotation_id))`,
+      // One fold over all events gives one row per key, already merged.
+      `INSERT INTO session_days BY NAME ${foldSessionDays('events', 'duckdb')}`,
+      `INSERT INTO project_days BY NAME ${foldProjectDays('events', 'duckdb')}`,
+      `INSERT INTO annotations_seen ${namedAnnotations('events')}`,
     ],
   },
 ];

@@ -3,13 +3,15 @@
  * annotations) runs in one transaction holding the row it depends on (`FOR UPDATE` / `FOR
  * SHARE`), so concurrent requests on any node cannot interleave. Timestamps arrive as ISO-8601
  * UTC strings from the service; a TIMESTAMP column ignores the `Z`, so the session zone never
- * matters.
+ * matters. A write that gives an annotation a type it did not have re-folds, in its transaction,
+ * the report rollups of the sessions that name it (./rollups.ts).
  */
 import type { Annotation, Experience, Project } from '../../domain/catalog-types.js';
 import { AppError, notFound } from '../../domain/errors.js';
 import type { CatalogStore, Change, ListFilter, ListQuery } from '../store.js';
 import { storableJson, type Param, type PgDb, type Row, type Tx } from './database.js';
 import { toAnnotation, toExperience, toProject } from '../rows.js';
+import { refoldAnnotation } from './rollups.js';
 
 type Table = 'projects' | 'annotations' | 'experiences';
 
@@ -162,6 +164,21 @@ async function insertOrRevive<T extends { account_id: string; id: string }>(
   return row ? kind.toObject(row) : null;
 }
 
+/**
+ * The rollups fold each event with its annotation's type in the catalog: when a write leaves an
+ * annotation with another type than it had (`previousType`; undefined when it had no row), the
+ * sessions whose events name it are folded again. Soft deletes keep the type, and need nothing.
+ */
+async function refoldIfRetyped(
+  tx: Tx,
+  previousType: unknown,
+  annotation: Annotation,
+): Promise<void> {
+  if (previousType !== annotation.type) {
+    await refoldAnnotation(tx, annotation.account_id, annotation.id);
+  }
+}
+
 const conflict = (what: string, id: string) =>
   new AppError('CONFLICT', `${what} ${JSON.stringify(id)} exists already`, { field: 'id' });
 
@@ -199,8 +216,16 @@ export function pgCatalog(db: PgDb): CatalogStore {
     return Number(row?.n ?? 0);
   };
 
-  /** Reads the live row locked, applies `apply`, writes the result back, in one transaction. */
-  const update = <T>(kind: Kind<T>, key: Key, apply: Change<T>) =>
+  /**
+   * Reads the live row locked, applies `apply`, writes the result back and does what else the
+   * write implies (`afterWrite`), in one transaction.
+   */
+  const update = <T>(
+    kind: Kind<T>,
+    key: Key,
+    apply: Change<T>,
+    afterWrite?: (tx: Tx, before: T, after: T) => Promise<void>,
+  ) =>
     db.transaction(async (tx) => {
       const p = new Params();
       const where = one(key, p);
@@ -209,13 +234,17 @@ export function pgCatalog(db: PgDb): CatalogStore {
         p.values,
       );
       if (!current) return null;
-      const columns = kind.columns(apply(kind.toObject(current)));
+      const before = kind.toObject(current);
+      const columns = kind.columns(apply(before));
       const sets = columns.map(([name, value]) => `${name} = ${p.add(value)}`).join(', ');
       const row = await tx.one(
         `UPDATE ${kind.table} SET ${sets} WHERE ${where} RETURNING *`,
         p.values,
       );
-      return row ? kind.toObject(row) : null;
+      if (!row) return null;
+      const after = kind.toObject(row);
+      await afterWrite?.(tx, before, after);
+      return after;
     });
 
   const softDelete = async <T>(kind: Kind<T>, key: Key) => {
@@ -260,7 +289,14 @@ export function pgCatalog(db: PgDb): CatalogStore {
           p.values,
         );
         if (!project) throw notFound(`project ${JSON.stringify(projectId)} not found`);
-        return insertOrRevive(tx, ANNOTATIONS, annotation);
+        // The type of the deleted annotation this may replace, held until commit.
+        const replaced = await tx.one(
+          'SELECT type FROM annotations WHERE account_id = $1 AND id = $2 FOR UPDATE',
+          [accountId, id],
+        );
+        const inserted = await insertOrRevive(tx, ANNOTATIONS, annotation);
+        if (inserted) await refoldIfRetyped(tx, replaced?.type, inserted);
+        return inserted;
       });
       if (!created) throw conflict(ANNOTATIONS.noun, id);
       return created;
@@ -275,7 +311,10 @@ export function pgCatalog(db: PgDb): CatalogStore {
       );
       return rows.map(toAnnotation);
     },
-    updateAnnotation: (key, apply) => update(ANNOTATIONS, key, apply),
+    updateAnnotation: (key, apply) =>
+      update(ANNOTATIONS, key, apply, (tx, before, after) =>
+        refoldIfRetyped(tx, before.type, after),
+      ),
     deleteAnnotation: (accountId, projectId, id) =>
       softDelete(ANNOTATIONS, { accountId, projectId, id }),
 

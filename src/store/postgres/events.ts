@@ -3,11 +3,15 @@
  * `unnest` turns them back into rows (a multi-row INSERT with 49 parameters, whatever the batch
  * size). The unique index on (account_id, event_key) de-duplicates: ON CONFLICT DO NOTHING keeps
  * the stored copy, RETURNING names the keys that went in, and a retry that reaches two nodes at
- * once is stored once. The commit returns once the WAL is flushed (synchronous_commit).
+ * once is stored once. The same statement folds the rows it inserted into the report rollups
+ * (./rollups.ts), so they never miss or double an event. The commit returns once the WAL is
+ * flushed (synchronous_commit).
  */
 import { EVENT_COLUMNS, type NewEvent } from '../../domain/events/stored-event.js';
+import { foldProjectDays, foldSessionDays } from '../../domain/reports/rollups.js';
 import type { EventStore } from '../store.js';
-import { storableJson, tsParam, type PgDb } from './database.js';
+import { storableJson, tsParam, type PgDb, type Prepared } from './database.js';
+import { withAccountsShared, type TouchedDays } from './rollups.js';
 
 const SQL_ARRAY_TYPE = {
   text: 'text[]',
@@ -24,10 +28,43 @@ const COLUMNS = EVENT_COLUMNS.filter(
     column[0] !== 'seq',
 );
 
-const INSERT = `INSERT INTO events (${COLUMNS.map(([name]) => name).join(', ')})
+const SESSION_FOLD = foldSessionDays('stored', 'postgres');
+const PROJECT_FOLD = foldProjectDays('stored', 'postgres');
+
+/**
+ * What the statement returns of the rows it inserts: `event_key`, and the columns the folds read
+ * (found in their SQL, so that a fold that reads another column gets it) — not all 49, which
+ * the statement would otherwise hold in memory for the folds.
+ */
+const RETURNED = COLUMNS.map(([name]) => name).filter(
+  (name) => name === 'event_key' || new RegExp(`\\b${name}\\b`).test(SESSION_FOLD + PROJECT_FOLD),
+);
+
+/**
+ * The rows inserted (`stored`) are folded into partials appended to the rollups, and the
+ * annotations they name are listed in `annotations_seen` (for the catalog's re-folds), in the
+ * order of their key so that two appends naming the same new ones cannot deadlock. Prepared:
+ * planning it costs more than running it on the few events of a quiet moment's commit.
+ */
+const INSERT: Prepared = {
+  name: 'append-events',
+  text: `WITH stored AS (
+  INSERT INTO events (${COLUMNS.map(([name]) => name).join(', ')})
   SELECT * FROM unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${SQL_ARRAY_TYPE[type]}`).join(', ')})
   ON CONFLICT (account_id, event_key) WHERE event_key IS NOT NULL DO NOTHING
-  RETURNING event_key`;
+  RETURNING seq, ${RETURNED.join(', ')}
+), session_parts AS (
+  INSERT INTO session_days ${SESSION_FOLD}
+), project_parts AS (
+  INSERT INTO project_days ${PROJECT_FOLD}
+), seen AS (
+  INSERT INTO annotations_seen
+  SELECT DISTINCT account_id, annotation_id FROM stored WHERE annotation_id IS NOT NULL
+  ORDER BY account_id, annotation_id
+  ON CONFLICT DO NOTHING
+)
+SELECT event_key FROM stored`,
+};
 
 type Cell = string | number | boolean | null;
 
@@ -38,7 +75,11 @@ function cell(value: NewEvent[keyof NewEvent]): Cell {
   return value;
 }
 
-export function pgEvents(db: PgDb): EventStore {
+/** Where the events' `ts` texts are among the columns sent. */
+const TS_COLUMN = COLUMNS.findIndex(([name]) => name === 'ts');
+
+/** `touched` is told the (account, day) pairs that got partials, for compaction. */
+export function pgEvents(db: PgDb, touched: TouchedDays): EventStore {
   return {
     async append(events) {
       // A key repeated within the batch: the first copy is the one offered for storing.
@@ -60,16 +101,22 @@ export function pgEvents(db: PgDb): EventStore {
           ? offered.map((event) => (event.extra === null ? null : storableJson(event.extra)))
           : offered.map((event) => cell(event[name])),
       );
-      const inserted = await db.all(INSERT, columns);
-      if (inserted.length < offered.length) {
-        const kept = new Set(inserted.map((row) => String(row.event_key)));
-        offered.forEach((event, i) => {
-          if (event.event_key !== null && !kept.has(event.event_key.toString())) {
-            duplicates.push(offeredIndex[i]!);
-          }
-        });
-        duplicates.sort((a, b) => a - b);
-      }
+      const accounts = offered.map((event) => event.account_id);
+      const inserted = await withAccountsShared(db, accounts, (tx) => tx.all(INSERT, columns));
+      const kept =
+        inserted.length < offered.length
+          ? new Set(inserted.map((row) => String(row.event_key)))
+          : null;
+      const timestamps = columns[TS_COLUMN]!;
+      offered.forEach((event, i) => {
+        if (kept && event.event_key !== null && !kept.has(event.event_key.toString())) {
+          duplicates.push(offeredIndex[i]!);
+        } else {
+          // Its partials' day: `CAST(ts AS DATE)` of the TIMESTAMP text sent, its first ten.
+          touched.add(event.account_id, String(timestamps[i]).slice(0, 10));
+        }
+      });
+      if (kept) duplicates.sort((a, b) => a - b);
       return { duplicates };
     },
     async count(accountId) {

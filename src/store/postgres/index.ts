@@ -10,6 +10,7 @@ import { migrate } from './migrations.js';
 import { pgJobs } from './jobs.js';
 import { pgQuery } from './query.js';
 import { pgResults } from './results.js';
+import { pgRollups, TouchedDays } from './rollups.js';
 import { pgSecrets } from './secrets.js';
 
 export async function openPgStore(options: PgDbOptions): Promise<Store> {
@@ -20,13 +21,16 @@ export async function openPgStore(options: PgDbOptions): Promise<Store> {
     await db.close();
     throw error;
   }
+  // What this process appends to and compacts: its own partials.
+  const touched = new TouchedDays();
   return {
     jobs: pgJobs(db),
     results: pgResults(db),
     accounts: pgAccounts(db),
     query: pgQuery(db),
     credentials: pgCredentials(db),
-    events: pgEvents(db),
+    events: pgEvents(db, touched),
+    rollups: pgRollups(db, touched),
     catalog: pgCatalog(db),
     counters: pgCounters(db),
     secrets: pgSecrets(db),

@@ -4,7 +4,7 @@
  * project summary's loads, plays, plays with interaction and view time.
  */
 import type { ReportDefinition } from '../definition.js';
-import { eventsCte, projectInfoCte, query, sessionsCte, sessionViewersCte } from '../sql.js';
+import { projectInfoCte, query, sessionsCte, sessionViewersCte } from '../sql.js';
 
 export const dailyEngagementSummary: ReportDefinition = {
   name: 'daily_engagement_summary',
@@ -12,8 +12,7 @@ export const dailyEngagementSummary: ReportDefinition = {
   sql: (scope, dialect) =>
     query(
       [
-        eventsCte(scope),
-        sessionViewersCte(),
+        sessionViewersCte(scope),
         sessionsCte('project_id'),
         projectInfoCte(scope, dialect),
         `by_day AS (

@@ -5,7 +5,6 @@
 import type { ReportDefinition } from '../definition.js';
 import {
   cappedPercent,
-  eventsCte,
   lit,
   projectInfoCte,
   query,
@@ -20,8 +19,7 @@ export const experienceEngagementSummaryRaw: ReportDefinition = {
   sql: (scope, dialect) =>
     query(
       [
-        eventsCte(scope),
-        sessionViewersCte(),
+        sessionViewersCte(scope),
         sessionsCte('experience_id'),
         projectInfoCte(scope, dialect),
         // A session in an experience is measured against its project's video duration.

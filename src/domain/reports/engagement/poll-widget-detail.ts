@@ -7,7 +7,7 @@ export const pollWidgetDetail: ReportDefinition = {
   grain: 'one row per poll submit in range',
   sql: (scope, dialect) =>
     query(
-      [eventsCte(scope), sessionViewersCte()],
+      [eventsCte(scope), sessionViewersCte(scope)],
       // The catalog's poll type and prompt win over what the submit said.
       `SELECT sv.session_start AS session_start_time, ev.session_id AS play_session,
   COALESCE(ev.user_id, sv.user_id) AS user_id, ev.annotation_id, ev.project_id,

@@ -21,7 +21,7 @@ export const pollWidgetSummary: ReportDefinition = {
     query(
       [
         eventsCte(scope),
-        sessionViewersCte(),
+        sessionViewersCte(scope),
         `by_response AS (
   SELECT ev.annotation_id, ev.response,
     ${listInTimeOrder('ev.project_id', 'true')} AS project_ids,

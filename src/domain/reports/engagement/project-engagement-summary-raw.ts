@@ -5,7 +5,6 @@
 import type { ReportDefinition } from '../definition.js';
 import {
   cappedPercent,
-  eventsCte,
   projectInfoCte,
   query,
   ratio,
@@ -19,30 +18,31 @@ export const projectEngagementSummaryRaw: ReportDefinition = {
   sql: (scope, dialect) =>
     query(
       [
-        eventsCte(scope),
-        sessionViewersCte(),
+        sessionViewersCte(scope),
         sessionsCte('project_id'),
         projectInfoCte(scope, dialect),
-        `by_session AS (
-  SELECT project_id,
+        // One pass over the sessions: per viewer of a project, whose session counts add up to
+        // the project's. A viewer is active with an interaction on the project in scope, else passive.
+        `viewers AS (
+  SELECT project_id, viewer_id,
     count(*) FILTER (WHERE has_load) AS loads,
     count(*) FILTER (WHERE has_play) AS plays,
     count(*) FILTER (WHERE has_play AND has_interaction) AS plays_with_interaction,
-    sum(view_time) AS total_view_time_seconds
-  FROM sessions
-  GROUP BY project_id
-)`,
-        // A viewer of a project: active with an interaction on it in scope, else passive.
-        `viewers AS (
-  SELECT project_id, viewer_id,
+    sum(view_time) AS view_time,
+    sum(links) AS links, sum(navigation) AS navigation,
+    sum(responses) AS responses, sum(widgets) AS widgets,
     bool_or(has_play) AS played,
-    bool_or(has_interaction) AS active,
-    sum(view_time) AS view_time
+    bool_or(has_interaction) AS active
   FROM sessions
   GROUP BY project_id, viewer_id
 )`,
-        `by_viewer AS (
+        `by_project AS (
   SELECT v.project_id,
+    sum(v.loads) AS loads, sum(v.plays) AS plays,
+    sum(v.plays_with_interaction) AS plays_with_interaction,
+    sum(v.view_time) AS total_view_time_seconds,
+    sum(v.links) AS links, sum(v.navigation) AS navigation,
+    sum(v.responses) AS responses, sum(v.widgets) AS widgets,
     count(*) AS audience,
     count(*) FILTER (WHERE v.active) AS active_audience,
     avg(${cappedPercent('v.view_time', 'pi.duration')}) FILTER (WHERE v.active) AS active_percent_viewed,
@@ -52,28 +52,16 @@ export const projectEngagementSummaryRaw: ReportDefinition = {
   JOIN project_info pi ON pi.project_id = v.project_id
   GROUP BY v.project_id
 )`,
-        `by_event AS (
-  SELECT project_id,
-    count(*) FILTER (WHERE category = 'links') AS links,
-    count(*) FILTER (WHERE category = 'navigation') AS navigation,
-    count(*) FILTER (WHERE category = 'responses') AS responses,
-    count(*) FILTER (WHERE category = 'widgets') AS widgets
-  FROM ev
-  WHERE project_id IS NOT NULL
-  GROUP BY project_id
-)`,
       ],
       `SELECT pi.project_id, pi.project_title, pi.project_tags, pi.video_id,
   s.loads, s.plays, ${ratio('s.plays', 's.loads')} AS play_rate,
   s.plays_with_interaction, ${ratio('s.plays_with_interaction', 's.plays')} AS interaction_rate,
   s.total_view_time_seconds,
-  e.links, e.navigation, e.responses, e.widgets,
-  v.audience, v.active_audience, v.audience - v.active_audience AS passive_audience,
-  v.active_percent_viewed, v.passive_percent_viewed
+  s.links, s.navigation, s.responses, s.widgets,
+  s.audience, s.active_audience, s.audience - s.active_audience AS passive_audience,
+  s.active_percent_viewed, s.passive_percent_viewed
 FROM project_info pi
-JOIN by_session s ON s.project_id = pi.project_id
-JOIN by_viewer v ON v.project_id = pi.project_id
-JOIN by_event e ON e.project_id = pi.project_id
+JOIN by_project s ON s.project_id = pi.project_id
 ORDER BY pi.project_id`,
     ),
 };

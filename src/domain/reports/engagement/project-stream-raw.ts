@@ -9,7 +9,7 @@ export const projectStreamRaw: ReportDefinition = {
     query(
       [
         eventsCte(scope),
-        sessionViewersCte(),
+        sessionViewersCte(scope),
         projectInfoCte(scope, dialect),
         streamCte(scope, dialect),
       ],

@@ -10,7 +10,7 @@ export const signinWidgetDetail: ReportDefinition = {
   grain: 'one row per manual or automatic sign-in in range',
   sql: (scope) =>
     query(
-      [eventsCte(scope), sessionViewersCte()],
+      [eventsCte(scope), sessionViewersCte(scope)],
       `SELECT sv.session_start AS session_start_time, ev.session_id AS play_session,
   COALESCE(ev.user_id, sv.user_id) AS user_id, ev.annotation_id, ev.project_id,
   ${SIGN_IN_TYPE} AS sign_in_type, ev.first_name, ev.last_name, ev.email, ev.form_user_id,

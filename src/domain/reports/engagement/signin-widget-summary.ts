@@ -23,7 +23,7 @@ export const signinWidgetSummary: ReportDefinition = {
     query(
       [
         eventsCte(scope),
-        sessionViewersCte(),
+        sessionViewersCte(scope),
         `by_widget AS (
   SELECT ev.annotation_id,
     ${listInTimeOrder('ev.project_id', `(${SIGN_IN} OR ${SIGN_IN_SKIP})`)} AS project_ids,

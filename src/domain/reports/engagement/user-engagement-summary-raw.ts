@@ -3,7 +3,7 @@
  * `user_id`, the others by their anonymous ID or, without one, their session ID.
  */
 import type { ReportDefinition } from '../definition.js';
-import { eventsCte, is, latest, query, sessionsCte, sessionViewersCte } from '../sql.js';
+import { latestBy, query, sessionsCte, sessionViewersCte } from '../sql.js';
 
 export const userEngagementSummaryRaw: ReportDefinition = {
   name: 'user_engagement_summary_raw',
@@ -11,35 +11,33 @@ export const userEngagementSummaryRaw: ReportDefinition = {
   sql: (scope, dialect) =>
     query(
       [
-        eventsCte(scope),
-        sessionViewersCte(),
+        sessionViewersCte(scope),
         sessionsCte(null),
         `by_session AS (
   SELECT viewer_id,
     sum(view_time) AS time_watched_seconds,
     max(first_ts) AS last_session,
     count(*) FILTER (WHERE has_play) AS plays,
-    count(*) FILTER (WHERE has_load) AS sessions
+    count(*) FILTER (WHERE has_load) AS sessions,
+    sum(links) AS links, sum(navigation) AS navigation,
+    sum(responses) AS responses, sum(widgets) AS widgets
   FROM sessions
   GROUP BY viewer_id
 )`,
-        `by_event AS (
+        // The latest username of the viewer's events, and the projects they played.
+        `by_part AS (
   SELECT sv.viewer_id,
-    ${latest('ev.username', 'ev', dialect)} AS username,
-    count(*) FILTER (WHERE ev.category = 'links') AS links,
-    count(*) FILTER (WHERE ev.category = 'navigation') AS navigation,
-    count(*) FILTER (WHERE ev.category = 'responses') AS responses,
-    count(*) FILTER (WHERE ev.category = 'widgets') AS widgets,
-    count(DISTINCT ev.project_id) FILTER (WHERE ${is.play}) AS videos
-  FROM ev
-  JOIN sv ON sv.session_id = ev.session_id
+    ${latestBy('sp.last_username', 'sp.last_username_ts', 'sp.last_username_seq', dialect)} AS username,
+    count(DISTINCT sp.project_id) FILTER (WHERE sp.has_play) AS videos
+  FROM sp
+  JOIN sv ON sv.session_id = sp.session_id
   GROUP BY sv.viewer_id
 )`,
       ],
-      `SELECT s.viewer_id AS user_id, e.username, s.time_watched_seconds, s.last_session,
-  e.links, e.navigation, e.responses, e.widgets, e.videos, s.plays, s.sessions
+      `SELECT s.viewer_id AS user_id, p.username, s.time_watched_seconds, s.last_session,
+  s.links, s.navigation, s.responses, s.widgets, p.videos, s.plays, s.sessions
 FROM by_session s
-JOIN by_event e ON e.viewer_id = s.viewer_id
+JOIN by_part p ON p.viewer_id = s.viewer_id
 ORDER BY s.viewer_id`,
     ),
 };

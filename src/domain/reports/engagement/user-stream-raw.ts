@@ -12,7 +12,7 @@ export const userStreamRaw: ReportDefinition = {
     query(
       [
         eventsCte(scope),
-        sessionViewersCte(),
+        sessionViewersCte(scope),
         projectInfoCte(scope, dialect),
         streamCte(scope, dialect),
       ],

@@ -1,0 +1,161 @@
+/**
+ * The rollups summary reports read instead of the events (architecture.md §4): exact partial
+ * aggregates, written by the store in the same transaction as the events they fold, so that a
+ * six-month summary reads ~one row per session instead of every event.
+ *
+ * - `session_days`: one partial per (account, UTC day, session, project, experience) — everything
+ *   the session-based metrics need (reporting-api.md §3.1). Report ranges are whole UTC days, so
+ *   the partials of the days in range combine exactly: counts add, flags are `bool_or`, the first
+ *   event and the viewer's IDs are `min`, view time is `max`, the latest username keeps its
+ *   `(ts, seq)`.
+ * - `project_days`: one partial per (account, UTC day, project, experience) — the latest title,
+ *   tags, video IDs and duration the events said, each with its own `(ts, seq)`.
+ *
+ * Partials are appended per commit (no upsert: no lock between writers) and merged later by the
+ * store's compaction (`mergeSessionDays` / `mergeProjectDays`), which changes no report.
+ *
+ * The annotation type that interactions and the four action kinds depend on comes from the
+ * catalog as it is when the events are folded; a catalog change that alters the type of an
+ * annotation the events already name re-folds the sessions that name it (the stores do that in
+ * the catalog write), so the rollups always equal a fold of the events with the catalog of now.
+ */
+import type { SqlDialect } from './definition.js';
+import { CATEGORY, INTERACTION, is, jsonSql, latestBy } from './sql.js';
+
+export type RollupColumnType = 'text' | 'date' | 'timestamp' | 'bigint' | 'double' | 'boolean';
+
+const KEY_COLUMNS = [
+  ['account_id', 'text'],
+  ['day', 'date'],
+  ['session_id', 'text'],
+  ['project_id', 'text'],
+  ['experience_id', 'text'],
+] as const;
+
+/** `session_days`' columns in table order; the first five are the key (`project_id`, `experience_id` may be NULL). */
+export const SESSION_DAYS_COLUMNS: readonly (readonly [string, RollupColumnType])[] = [
+  ...KEY_COLUMNS,
+  ['first_ts', 'timestamp'],
+  ['user_id', 'text'],
+  ['anonymous_id', 'text'],
+  ['username', 'text'],
+  ['last_username', 'text'],
+  ['last_username_ts', 'timestamp'],
+  ['last_username_seq', 'bigint'],
+  ['has_load', 'boolean'],
+  ['has_play', 'boolean'],
+  ['has_interaction', 'boolean'],
+  ['view_time', 'double'],
+  ['links', 'bigint'],
+  ['navigation', 'bigint'],
+  ['responses', 'bigint'],
+  ['widgets', 'bigint'],
+];
+
+/** The project facts `project_days` keeps, latest first, with what each is read from. */
+const PROJECT_FACTS = ['title', 'tags', 'video_id', 'video_source_id', 'duration'] as const;
+
+/** `project_days`' columns in table order; the key is (account_id, day, project_id, experience_id). */
+export const PROJECT_DAYS_COLUMNS: readonly (readonly [string, RollupColumnType])[] = [
+  ['account_id', 'text'],
+  ['day', 'date'],
+  ['project_id', 'text'],
+  ['experience_id', 'text'],
+  ...PROJECT_FACTS.flatMap(
+    (fact) =>
+      [
+        [fact, fact === 'duration' ? 'double' : 'text'],
+        [`${fact}_ts`, 'timestamp'],
+        [`${fact}_seq`, 'bigint'],
+      ] as const,
+  ),
+];
+
+/** `value`, `value_ts`, `value_seq`: a latest value and the `(ts, seq)` of the row it came from. */
+function latestTriple(
+  name: string,
+  expr: string,
+  ts: string,
+  seq: string,
+  dialect: SqlDialect,
+): string[] {
+  return [
+    `${latestBy(expr, ts, seq, dialect)} AS ${name}`,
+    `max(${ts}) FILTER (WHERE ${expr} IS NOT NULL) AS ${name}_ts`,
+    `${latestBy(seq, ts, seq, dialect, expr)} AS ${name}_seq`,
+  ];
+}
+
+const KEYS = KEY_COLUMNS.map(([name]) => name).join(', ');
+
+/**
+ * The `session_days` partials of the events in `source` (a relation with the events' columns,
+ * e.g. `events` or the rows just inserted), one per key, in table column order. Annotation
+ * types come from `annotations` as it is now.
+ */
+export function foldSessionDays(source: string, dialect: SqlDialect): string {
+  const count = (category: string) => `count(*) FILTER (WHERE ${CATEGORY} = '${category}')`;
+  return `SELECT account_id, CAST(ts AS DATE) AS day, session_id, project_id, experience_id,
+  min(ts) AS first_ts, min(user_id) AS user_id, min(anonymous_id) AS anonymous_id,
+  min(username) AS username,
+  ${latestTriple('last_username', 'username', 'ts', 'seq', dialect).join(',\n  ')},
+  bool_or(${is.load}) AS has_load, bool_or(${is.play}) AS has_play,
+  bool_or(${INTERACTION}) AS has_interaction, max(play_time_accrued) AS view_time,
+  ${count('links')} AS links, ${count('navigation')} AS navigation,
+  ${count('responses')} AS responses, ${count('widgets')} AS widgets
+FROM (
+  SELECT e.account_id, e.ts, e.seq, e.session_id, e.project_id, e.experience_id, e.user_id,
+    e.anonymous_id, e.username, e.kind, e.action, e.play_time_accrued, e.target_time,
+    COALESCE(a.type, e.annotation_type) AS atype
+  FROM ${source} e
+  LEFT JOIN annotations a ON a.account_id = e.account_id AND a.id = e.annotation_id
+) f
+GROUP BY account_id, CAST(ts AS DATE), session_id, project_id, experience_id`;
+}
+
+/**
+ * `session_days` partials in `source` (a table, or a subquery with its alias) merged into one row
+ * per key, in table column order.
+ */
+export function mergeSessionDays(source: string, dialect: SqlDialect): string {
+  return `SELECT ${KEYS},
+  min(first_ts) AS first_ts, min(user_id) AS user_id, min(anonymous_id) AS anonymous_id,
+  min(username) AS username,
+  ${latestTriple('last_username', 'last_username', 'last_username_ts', 'last_username_seq', dialect).join(',\n  ')},
+  bool_or(has_load) AS has_load, bool_or(has_play) AS has_play,
+  bool_or(has_interaction) AS has_interaction, max(view_time) AS view_time,
+  sum(links) AS links, sum(navigation) AS navigation, sum(responses) AS responses,
+  sum(widgets) AS widgets
+FROM ${source}
+GROUP BY ${KEYS}`;
+}
+
+/** What each project fact is read from on an event row. */
+function factExpressions(dialect: SqlDialect): Record<(typeof PROJECT_FACTS)[number], string> {
+  return {
+    title: 'project_title',
+    tags: jsonSql(dialect).member(`CASE WHEN extra LIKE '%"tags":%' THEN extra END`, 'tags'),
+    video_id: 'video_id',
+    video_source_id: 'video_source_id',
+    duration: 'CASE WHEN video_duration > 0 THEN video_duration END',
+  };
+}
+
+/** The `project_days` partials of the events in `source` (see `foldSessionDays`). */
+export function foldProjectDays(source: string, dialect: SqlDialect): string {
+  const facts = factExpressions(dialect);
+  return `SELECT account_id, CAST(ts AS DATE) AS day, project_id, experience_id,
+  ${PROJECT_FACTS.flatMap((f) => latestTriple(f, facts[f], 'ts', 'seq', dialect)).join(',\n  ')}
+FROM ${source} e
+WHERE project_id IS NOT NULL
+GROUP BY account_id, CAST(ts AS DATE), project_id, experience_id`;
+}
+
+/** `project_days` partials in `source` merged into one row per key. */
+export function mergeProjectDays(source: string, dialect: SqlDialect): string {
+  const keys = 'account_id, day, project_id, experience_id';
+  return `SELECT ${keys},
+  ${PROJECT_FACTS.flatMap((f) => latestTriple(f, f, `${f}_ts`, `${f}_seq`, dialect)).join(',\n  ')}
+FROM ${source}
+GROUP BY ${keys}`;
+}

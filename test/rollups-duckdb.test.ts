@@ -1,0 +1,450 @@
+/**
+ * The report rollups of the embedded store (src/domain/reports/rollups.ts, src/store/duckdb/
+ * rollups.ts): after any sequence of appends, catalog changes and compactions, `session_days` and
+ * `project_days` merge to exactly what one fold of all events gives with the catalog of now — and
+ * after a kill -9 too. The store is assembled over a `DuckDb` the test keeps, to read the tables
+ * and to break one on purpose.
+ */
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Annotation, AnnotationType } from '../src/domain/catalog-types.js';
+import { EVENT_COLUMNS, type NewEvent } from '../src/domain/events/stored-event.js';
+import {
+  foldProjectDays,
+  foldSessionDays,
+  mergeProjectDays,
+  mergeSessionDays,
+} from '../src/domain/reports/rollups.js';
+import { DuckDb } from '../src/store/duckdb/database.js';
+import { duckStore } from '../src/store/duckdb/index.js';
+import { migrate } from '../src/store/duckdb/migrations.js';
+import type { Store } from '../src/store/store.js';
+import { postEvents } from './helpers/http.js';
+import { cli, serveProcess } from './helpers/process.js';
+import { tempDir } from './helpers/server.js';
+
+const ACCOUNT = 'acc';
+const DAY = ['2030-01-01', '2030-01-02', '2030-01-03'] as const;
+const NOW = '2030-01-04T00:00:00.000Z';
+
+/** A stored event with every column NULL but those given (and the ones always set). */
+function event(fields: Partial<NewEvent> & Pick<NewEvent, 'session_id' | 'kind' | 'ts'>): NewEvent {
+  const blank = Object.fromEntries(
+    EVENT_COLUMNS.filter(([name]) => name !== 'seq').map(([name]) => [name, null]),
+  );
+  return {
+    ...blank,
+    account_id: ACCOUNT,
+    received_at: new Date(),
+    viewer_id: fields.user_id ?? fields.session_id,
+    ...fields,
+  } as NewEvent;
+}
+
+const at = (day: string, time: string) => new Date(`${day}T${time}Z`);
+
+/**
+ * One session's events over two days: a load, plays and progress, a sign-in midway (user and
+ * username), annotation actions and views — of annotations a1 (sent as `pop`), a2 (sent as
+ * `pop`, viewed) and a3 (no type, a target time) — and the project facts the players send.
+ */
+function sessionEvents(session: string, project: string | null, n: number): NewEvent[] {
+  // Sessions start minutes apart, out of arrival order: the latest facts are the latest by time.
+  const sessionTime = (day: string, time: string) =>
+    new Date(Date.parse(`${day}T${time}Z`) + ((n * 7) % 12) * 60_000);
+  const base = { session_id: session, project_id: project, experience_id: n % 2 ? 'x1' : null };
+  const facts = {
+    project_title: `Title ${n}`,
+    video_id: `v${n}`,
+    video_duration: 60 + n,
+    extra: JSON.stringify({ tags: [`t${n}`] }),
+  };
+  return [
+    event({
+      ...base,
+      ...facts,
+      kind: 'player_action',
+      action: 'load',
+      ts: sessionTime(DAY[0], '10:00:00'),
+    }),
+    event({ ...base, kind: 'player_action', action: 'play', ts: sessionTime(DAY[0], '10:00:01') }),
+    event({
+      ...base,
+      kind: 'player_action',
+      action: 'progress',
+      play_time_accrued: 10 + n,
+      ts: sessionTime(DAY[0], '10:00:10'),
+    }),
+    event({
+      ...base,
+      kind: 'annotation_action',
+      action: 'click',
+      annotation_id: 'a1',
+      annotation_type: 'pop',
+      ts: sessionTime(DAY[0], '10:00:12'),
+    }),
+    event({
+      ...base,
+      kind: 'annotation_view',
+      annotation_id: 'a2',
+      annotation_type: 'pop',
+      user_id: `u${n}`,
+      username: `first${n}`,
+      ts: sessionTime(DAY[1], '09:00:00'),
+    }),
+    event({
+      ...base,
+      ...facts,
+      project_title: `Later title ${n}`,
+      kind: 'annotation_action',
+      action: 'click',
+      annotation_id: 'a3',
+      target_time: 5,
+      user_id: `u${n}`,
+      username: `second${n}`,
+      ts: sessionTime(DAY[1], '09:00:05'),
+    }),
+    event({
+      ...base,
+      kind: 'player_action',
+      action: 'progress',
+      play_time_accrued: 30 + n,
+      ts: sessionTime(DAY[1], '09:00:30'),
+    }),
+  ];
+}
+
+/** Every session's events, each session's split over several batches as a player sends them. */
+function batches(sessions: number, perBatch: number): NewEvent[][] {
+  const events = Array.from({ length: sessions }, (_, n) =>
+    sessionEvents(`s${n}`, n % 3 === 2 ? null : `p${n % 3}`, n),
+  ).flat();
+  const out: NewEvent[][] = [];
+  for (let i = 0; i < events.length; i += perBatch) out.push(events.slice(i, i + perBatch));
+  return out;
+}
+
+/** Rows of `sql` in a fixed order. */
+const rowsOf = (db: DuckDb, sql: string) => db.all(`${sql} ORDER BY ALL`);
+
+/** The rollups as stored, merged per key: what reports read. */
+const mergedRollups = async (db: DuckDb) => ({
+  sessions: await rowsOf(db, mergeSessionDays('session_days', 'duckdb')),
+  projects: await rowsOf(db, mergeProjectDays('project_days', 'duckdb')),
+});
+
+/** One fold of every event, with the catalog as it is now. */
+const foldOfAllEvents = async (db: DuckDb) => ({
+  sessions: await rowsOf(
+    db,
+    mergeSessionDays(`(${foldSessionDays('events', 'duckdb')})`, 'duckdb'),
+  ),
+  projects: await rowsOf(
+    db,
+    mergeProjectDays(`(${foldProjectDays('events', 'duckdb')})`, 'duckdb'),
+  ),
+});
+
+describe('rollups (DuckDB)', () => {
+  const dataDir = tempDir();
+  let db: DuckDb;
+  let store: Store;
+  let keySerial = 0n;
+
+  /** Gives each event a de-duplication key of its own (as an event_id would). */
+  const keyed = (events: NewEvent[]) => events.map((e) => ({ ...e, event_key: ++keySerial }));
+
+  const rows = (sql: string) => rowsOf(db, sql);
+  const merged = () => mergedRollups(db);
+  const foldedNow = () => foldOfAllEvents(db);
+
+  const count = async (table: string) =>
+    Number((await db.one(`SELECT count(*) AS n FROM ${table}`))?.n);
+
+  const sessionRow = async (session: string, day: string) =>
+    (
+      await rows(
+        `${mergeSessionDays(`(SELECT * FROM session_days WHERE session_id = '${session}' AND day = DATE '${day}')`, 'duckdb')}`,
+      )
+    )[0];
+
+  const annotation = (id: string, type: AnnotationType): Annotation => ({
+    id,
+    account_id: ACCOUNT,
+    project_id: 'p0',
+    type,
+    title: null,
+    start_time: null,
+    duration: null,
+    properties: {},
+    created_at: NOW,
+    updated_at: NOW,
+  });
+
+  const retype = (id: string, type: AnnotationType) =>
+    store.catalog.updateAnnotation({ accountId: ACCOUNT, projectId: 'p0', id }, (a) => ({
+      ...a,
+      type,
+    }));
+
+  before(async () => {
+    const options = { dataDir, memoryLimit: '512MB', threads: 2, dedupWindowDays: 8 };
+    db = await DuckDb.open(options);
+    await migrate(db);
+    store = await duckStore(db, options);
+  });
+  after(async () => {
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('appends partials with every batch that merge to a fold of all events', async () => {
+    for (const batch of batches(12, 5)) await store.events.append(keyed(batch));
+    assert.equal(await count('events'), 12 * 7);
+    // Several partials per key: batches split sessions.
+    assert.ok((await count('session_days')) > 12 * 2);
+    assert.deepEqual(await merged(), await foldedNow());
+    assert.deepEqual(await rows('SELECT * FROM annotations_seen'), [
+      { account_id: ACCOUNT, annotation_id: 'a1' },
+      { account_id: ACCOUNT, annotation_id: 'a2' },
+      { account_id: ACCOUNT, annotation_id: 'a3' },
+    ]);
+  });
+
+  it('compacts to one row per key with the same merged content', async () => {
+    const before = await merged();
+    const partials = (await count('session_days')) + (await count('project_days'));
+    const mergedAway = await store.rollups.compact();
+    const after = (await count('session_days')) + (await count('project_days'));
+    assert.equal(mergedAway, partials - after);
+    assert.ok(mergedAway > 0);
+    assert.equal(
+      await count('session_days'),
+      await count(
+        '(SELECT DISTINCT account_id, day, session_id, project_id, experience_id FROM session_days)',
+      ),
+    );
+    assert.equal(
+      await count('(SELECT DISTINCT account_id, day, project_id, experience_id FROM project_days)'),
+      await count('project_days'),
+    );
+    // Merged rows are what the tables now hold, row for row.
+    assert.deepEqual(
+      {
+        sessions: await rows('SELECT * FROM session_days'),
+        projects: await rows('SELECT * FROM project_days'),
+      },
+      before,
+    );
+    assert.deepEqual(await merged(), before);
+    assert.equal(await store.rollups.compact(), 0, 'nothing appended since');
+  });
+
+  it('re-folds the sessions naming an annotation whose catalog type changes', async () => {
+    const s0 = await sessionRow('s0', DAY[0]);
+    assert.equal(s0?.links, 1n, 'a1 sent as pop: a link');
+    assert.equal((await sessionRow('s0', DAY[1]))?.has_interaction, true, 'a3 action');
+
+    await store.catalog.createProject({
+      id: 'p0',
+      account_id: ACCOUNT,
+      title: 'P0',
+      video_id: null,
+      video_source_id: null,
+      video_duration: null,
+      tags: [],
+      created_at: NOW,
+      updated_at: NOW,
+    });
+    await store.catalog.createAnnotation(annotation('a1', 'quiz'));
+    const asQuiz = await sessionRow('s0', DAY[0]);
+    assert.equal(asQuiz?.links, 0n);
+    assert.equal(asQuiz?.responses, 1n);
+    assert.deepEqual(await merged(), await foldedNow());
+
+    await retype('a1', 'poll');
+    const asPoll = await sessionRow('s0', DAY[0]);
+    assert.equal(asPoll?.responses, 0n);
+    assert.equal(asPoll?.widgets, 1n);
+    assert.deepEqual(await merged(), await foldedNow());
+
+    // A soft delete keeps the type (reports read deleted rows); reviving as another re-folds.
+    await store.catalog.deleteAnnotation(ACCOUNT, 'p0', 'a1');
+    assert.deepEqual(await merged(), await foldedNow());
+    assert.equal((await sessionRow('s0', DAY[0]))?.widgets, 1n);
+    await store.catalog.createAnnotation(annotation('a1', 'contents'));
+    assert.equal((await sessionRow('s0', DAY[0]))?.navigation, 1n);
+    assert.deepEqual(await merged(), await foldedNow());
+  });
+
+  it('makes a view of an annotation that becomes ontime an interaction', async () => {
+    // Day 2 of a session whose only action names a3 (not in the catalog) is an interaction
+    // already; an ontime a2 makes a view one: check on a session with views only.
+    await store.events.append(
+      keyed([
+        event({
+          session_id: 'viewer',
+          kind: 'player_action',
+          action: 'load',
+          ts: at(DAY[2], '08:00:00'),
+        }),
+        event({
+          session_id: 'viewer',
+          kind: 'annotation_view',
+          annotation_id: 'a2',
+          annotation_type: 'pop',
+          ts: at(DAY[2], '08:00:01'),
+        }),
+      ]),
+    );
+    assert.equal((await sessionRow('viewer', DAY[2]))?.has_interaction, false);
+    await store.catalog.createAnnotation(annotation('a2', 'ontime'));
+    assert.equal((await sessionRow('viewer', DAY[2]))?.has_interaction, true);
+    assert.deepEqual(await merged(), await foldedNow());
+    // An annotation no event names changes no rollup (and needs no re-fold).
+    await store.catalog.createAnnotation(annotation('unseen', 'quiz'));
+    assert.deepEqual(await merged(), await foldedNow());
+  });
+
+  it('folds a duplicate event once', async () => {
+    const before = await merged();
+    const first = event({
+      session_id: 'dup',
+      kind: 'annotation_action',
+      action: 'answer',
+      annotation_id: 'a1',
+      event_key: 1_000_001n,
+      ts: at(DAY[2], '12:00:00'),
+    });
+    const again = { ...first, received_at: new Date() };
+    assert.deepEqual(await store.events.append([first, again]), { duplicates: [1] });
+    assert.deepEqual(await store.events.append([again]), { duplicates: [0] });
+    assert.equal(
+      Number((await db.one("SELECT count(*) AS n FROM events WHERE session_id = 'dup'"))?.n),
+      1,
+    );
+    assert.equal((await sessionRow('dup', DAY[2]))?.navigation, 1n, 'a1 is contents now: once');
+    assert.notDeepEqual(await merged(), before);
+    assert.deepEqual(await merged(), await foldedNow());
+  });
+
+  it('keeps neither the events nor their partials of an append that fails', async () => {
+    const tables = ['events', 'session_days', 'project_days', 'annotations_seen'];
+    const counts = async () => Promise.all(tables.map(count));
+    const before = await counts();
+    // A batch naming an annotation no event named before: the last statement of its transaction
+    // notes it in annotations_seen, and fails, after the appender has flushed the events and both
+    // folds have run. The ROLLBACK must take them all back.
+    const naming = (annotationId: string) =>
+      keyed(
+        batches(2, 14)[0]!.map((e) => ({
+          ...e,
+          annotation_id: e.annotation_id && annotationId,
+        })),
+      );
+    await db.run('ALTER TABLE annotations_seen RENAME TO annotations_seen_away');
+    try {
+      await assert.rejects(store.events.append(naming('new')), /annotations_seen/);
+    } finally {
+      await db.run('ALTER TABLE annotations_seen_away RENAME TO annotations_seen');
+    }
+    assert.deepEqual(await counts(), before);
+    // The writer is usable again, and what it appends next is folded and noted as ever, the
+    // annotation of the failed batch too.
+    await store.events.append(naming('new'));
+    assert.equal(await count('events'), before[0]! + 14);
+    assert.deepEqual(
+      await rows(`SELECT annotation_id FROM annotations_seen WHERE annotation_id = 'new'`),
+      [{ annotation_id: 'new' }],
+    );
+    assert.deepEqual(await merged(), await foldedNow());
+    assert.ok((await store.rollups.compact()) > 0);
+    assert.deepEqual(await merged(), await foldedNow());
+  });
+
+  it('backfills the rollups from the stored events when the migration runs', async () => {
+    const expected = await foldedNow();
+    const seen = await rows('SELECT * FROM annotations_seen');
+    // Undo migration 4 and run it again over the events stored so far.
+    await db.run('DROP TABLE session_days');
+    await db.run('DROP TABLE project_days');
+    await db.run('DROP TABLE annotations_seen');
+    await db.run('DELETE FROM schema_migrations WHERE version = 4');
+    await migrate(db);
+    assert.deepEqual(await merged(), expected);
+    assert.deepEqual(await rows('SELECT * FROM annotations_seen'), seen);
+    // One fold of everything: already one row per key.
+    assert.equal(
+      await count('session_days'),
+      await count(
+        '(SELECT DISTINCT account_id, day, session_id, project_id, experience_id FROM session_days)',
+      ),
+    );
+  });
+});
+
+describe('rollups (DuckDB) across kill -9', () => {
+  it('keeps every acknowledged event with its partials, and no partial without its events', async () => {
+    const dataDir = tempDir();
+    try {
+      const withDir = (args: string[]) => [...args, '--json', '--data-dir', dataDir];
+      assert.equal((await cli(withDir(['accounts', 'create', '--id', ACCOUNT]))).code, 0);
+      const made = await cli(withDir(['keys', 'create', '--account', ACCOUNT, '--type', 'write']));
+      assert.equal(made.code, 0, made.stderr);
+      const { key } = JSON.parse(made.stdout) as { key: string };
+
+      const server = await serveProcess(['--data-dir', dataDir]);
+      let acknowledged = 0;
+      let killed = false;
+      // Four clients send sessions' events (annotation actions among them) until the server is
+      // killed the instant its 40th 200 arrives, with other requests mid-commit.
+      const client = async (c: number) => {
+        for (let r = 0; !killed; r++) {
+          const body = Array.from({ length: 10 }, (_, i) => ({
+            event: i % 3 ? 'Player Action' : 'Annotation Action',
+            event_id: `c${c}-r${r}-e${i}`,
+            properties: {
+              'Project ID': `p${c}`,
+              'Session ID': `c${c}-s${r % 3}`,
+              Action: i % 3 ? 'Play' : 'Click',
+              ...(i % 3 ? {} : { 'Annotation ID': `a${i}`, 'Annotation Type': 'pop' }),
+              'Play Time Accrued': r + i,
+            },
+          }));
+          try {
+            const res = await postEvents(server.url, key, body);
+            if (res.status !== 200) continue;
+            if (++acknowledged >= 40 && !killed) {
+              killed = true;
+              server.child.kill('SIGKILL');
+            }
+          } catch {
+            return; // the connection died with the server
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 4 }, (_, c) => client(c)));
+      if (server.child.exitCode === null && server.child.signalCode === null) {
+        await new Promise((resolve) => server.child.once('exit', resolve));
+      }
+
+      // Opening replays the WAL: whatever commits it holds, events and partials came together.
+      const db = await DuckDb.open({
+        dataDir,
+        memoryLimit: '512MB',
+        threads: 2,
+        dedupWindowDays: 8,
+      });
+      try {
+        const stored = Number((await db.one('SELECT count(*) AS n FROM events'))?.n);
+        assert.ok(stored >= acknowledged * 10, `${stored} events for ${acknowledged} 200s`);
+        assert.deepEqual(await mergedRollups(db), await foldOfAllEvents(db));
+      } finally {
+        await db.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,437 @@
+/**
+ * The report rollups of server mode (src/domain/reports/rollups.ts, src/store/postgres/
+ * rollups.ts): after any sequence of appends, catalog changes and compactions — on one node or on
+ * two at once — `session_days` and `project_days` merge to exactly what one fold of all events
+ * gives with the catalog of now. PostgreSQL only (CUEPOINT_TEST_BACKEND=postgres): each run gets
+ * a database of its own, read directly through a `PgDb` the test keeps.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Annotation, AnnotationType } from '../src/domain/catalog-types.js';
+import { EVENT_COLUMNS, type NewEvent } from '../src/domain/events/stored-event.js';
+import {
+  PROJECT_DAYS_COLUMNS,
+  SESSION_DAYS_COLUMNS,
+  foldProjectDays,
+  foldSessionDays,
+  mergeProjectDays,
+  mergeSessionDays,
+} from '../src/domain/reports/rollups.js';
+import { PgDb, type Param } from '../src/store/postgres/database.js';
+import { openPgStore } from '../src/store/postgres/index.js';
+import { MIGRATIONS, migrate } from '../src/store/postgres/migrations.js';
+import type { Store } from '../src/store/store.js';
+import { BACKEND, createTestDatabase, dropTestDatabase } from './helpers/backend.js';
+
+const ACCOUNT = 'acc';
+const DAY = ['2030-01-01', '2030-01-02', '2030-01-03'] as const;
+const NOW = '2030-01-04T00:00:00.000Z';
+/** The migration that made the rollups. */
+const ROLLUPS_MIGRATION = MIGRATIONS.find((m) => m.sql.some((s) => s.includes('session_days')))!;
+
+/** A stored event with every column NULL but those given (and the ones always set). */
+function event(fields: Partial<NewEvent> & Pick<NewEvent, 'session_id' | 'kind' | 'ts'>): NewEvent {
+  const blank = Object.fromEntries(
+    EVENT_COLUMNS.filter(([name]) => name !== 'seq').map(([name]) => [name, null]),
+  );
+  return {
+    ...blank,
+    account_id: ACCOUNT,
+    received_at: new Date(),
+    viewer_id: fields.user_id ?? fields.session_id,
+    ...fields,
+  } as NewEvent;
+}
+
+const at = (day: string, time: string) => new Date(`${day}T${time}Z`);
+
+/**
+ * One session's events over two days: a load, plays and progress, a sign-in midway (user and
+ * username), annotation actions and views — of annotations a1 (sent as `pop`), a2 (sent as
+ * `pop`, viewed) and a3 (no type, a target time) — and the project facts the players send.
+ */
+function sessionEvents(session: string, project: string | null, n: number): NewEvent[] {
+  // Sessions start minutes apart, out of arrival order: the latest facts are the latest by time.
+  const sessionTime = (day: string, time: string) =>
+    new Date(Date.parse(`${day}T${time}Z`) + ((n * 7) % 12) * 60_000);
+  const base = { session_id: session, project_id: project, experience_id: n % 2 ? 'x1' : null };
+  const facts = {
+    project_title: `Title ${n}`,
+    video_id: `v${n}`,
+    video_duration: 60 + n,
+    extra: JSON.stringify({ tags: [`t${n}`] }),
+  };
+  return [
+    event({
+      ...base,
+      ...facts,
+      kind: 'player_action',
+      action: 'load',
+      ts: sessionTime(DAY[0], '10:00:00'),
+    }),
+    event({ ...base, kind: 'player_action', action: 'play', ts: sessionTime(DAY[0], '10:00:01') }),
+    event({
+      ...base,
+      kind: 'player_action',
+      action: 'progress',
+      play_time_accrued: 10 + n,
+      ts: sessionTime(DAY[0], '10:00:10'),
+    }),
+    event({
+      ...base,
+      kind: 'annotation_action',
+      action: 'click',
+      annotation_id: 'a1',
+      annotation_type: 'pop',
+      ts: sessionTime(DAY[0], '10:00:12'),
+    }),
+    event({
+      ...base,
+      kind: 'annotation_view',
+      annotation_id: 'a2',
+      annotation_type: 'pop',
+      user_id: `u${n}`,
+      username: `first${n}`,
+      ts: sessionTime(DAY[1], '09:00:00'),
+    }),
+    event({
+      ...base,
+      ...facts,
+      project_title: `Later title ${n}`,
+      kind: 'annotation_action',
+      action: 'click',
+      annotation_id: 'a3',
+      target_time: 5,
+      user_id: `u${n}`,
+      username: `second${n}`,
+      ts: sessionTime(DAY[1], '09:00:05'),
+    }),
+    event({
+      ...base,
+      kind: 'player_action',
+      action: 'progress',
+      play_time_accrued: 30 + n,
+      ts: sessionTime(DAY[1], '09:00:30'),
+    }),
+  ];
+}
+
+/** Every session's events, each session's split over several batches as a player sends them. */
+function batches(sessions: number, perBatch: number, prefix = 's'): NewEvent[][] {
+  const events = Array.from({ length: sessions }, (_, n) =>
+    sessionEvents(`${prefix}${n}`, n % 3 === 2 ? null : `p${n % 3}`, n),
+  ).flat();
+  const out: NewEvent[][] = [];
+  for (let i = 0; i < events.length; i += perBatch) out.push(events.slice(i, i + perBatch));
+  return out;
+}
+
+/** `ORDER BY` every column of a rollup table, so that two relations compare row for row. */
+const byEveryColumn = (columns: readonly (readonly [string, string])[]) =>
+  `ORDER BY ${columns.map((_, i) => i + 1).join(', ')}`;
+
+describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL only' }, () => {
+  let url: string;
+  let db: PgDb;
+  let store: Store;
+  let keySerial = 0n;
+
+  /** Gives each event a de-duplication key of its own (as an event_id would). */
+  const keyed = (events: NewEvent[]) => events.map((e) => ({ ...e, event_key: ++keySerial }));
+
+  const sessionRows = (source: string, params: Param[] = []) =>
+    db.all(
+      `SELECT * FROM (${mergeSessionDays(source, 'postgres')}) m ${byEveryColumn(SESSION_DAYS_COLUMNS)}`,
+      params,
+    );
+  const projectRows = (source: string) =>
+    db.all(
+      `SELECT * FROM (${mergeProjectDays(source, 'postgres')}) m ${byEveryColumn(PROJECT_DAYS_COLUMNS)}`,
+    );
+
+  /** The rollups as stored, merged per key: what reports read. */
+  const merged = async () => ({
+    sessions: await sessionRows('session_days'),
+    projects: await projectRows('project_days'),
+  });
+
+  /** One fold of every event, with the catalog as it is now. */
+  const foldedNow = async () => ({
+    sessions: await sessionRows(`(${foldSessionDays('events', 'postgres')}) f`),
+    projects: await projectRows(`(${foldProjectDays('events', 'postgres')}) f`),
+  });
+
+  const count = async (table: string) =>
+    Number((await db.one(`SELECT count(*) AS n FROM ${table}`))?.n);
+
+  /** One row per key in both tables: nothing left to merge. */
+  const compacted = async () => {
+    assert.equal(
+      await count('session_days'),
+      await count(
+        '(SELECT DISTINCT account_id, day, session_id, project_id, experience_id FROM session_days) k',
+      ),
+    );
+    assert.equal(
+      await count('project_days'),
+      await count(
+        '(SELECT DISTINCT account_id, day, project_id, experience_id FROM project_days) k',
+      ),
+    );
+  };
+
+  /** A session's day, merged; its counts as numbers (`pg` gives BIGINTs as text). */
+  const sessionRow = async (session: string, day: string) => {
+    const [row] = await sessionRows(
+      '(SELECT * FROM session_days WHERE session_id = $1 AND day = $2::date) s',
+      [session, day],
+    );
+    assert.ok(row, `no rollup of ${session} on ${day}`);
+    return {
+      has_interaction: row.has_interaction,
+      links: Number(row.links),
+      navigation: Number(row.navigation),
+      responses: Number(row.responses),
+      widgets: Number(row.widgets),
+    };
+  };
+
+  const annotation = (id: string, type: AnnotationType): Annotation => ({
+    id,
+    account_id: ACCOUNT,
+    project_id: 'p0',
+    type,
+    title: null,
+    start_time: null,
+    duration: null,
+    properties: {},
+    created_at: NOW,
+    updated_at: NOW,
+  });
+
+  const retype = (id: string, type: AnnotationType, on = store) =>
+    on.catalog.updateAnnotation({ accountId: ACCOUNT, projectId: 'p0', id }, (a) => ({
+      ...a,
+      type,
+    }));
+
+  before(async () => {
+    url = await createTestDatabase();
+    store = await openPgStore({ url, poolSize: 4 });
+    db = await PgDb.open({ url, poolSize: 2 });
+  });
+  after(async () => {
+    await store?.close();
+    await db?.close();
+    if (url) await dropTestDatabase(url);
+  });
+
+  it('creates the tables with the columns of rollups.ts, in order', async () => {
+    for (const [table, columns] of [
+      ['session_days', SESSION_DAYS_COLUMNS],
+      ['project_days', PROJECT_DAYS_COLUMNS],
+    ] as const) {
+      const stored = await db.all(
+        `SELECT column_name FROM information_schema.columns
+         WHERE table_name = $1 ORDER BY ordinal_position`,
+        [table],
+      );
+      assert.deepEqual(
+        stored.map((r) => r.column_name),
+        columns.map(([name]) => name),
+      );
+    }
+  });
+
+  it('appends partials with every batch that merge to a fold of all events', async () => {
+    for (const batch of batches(12, 5)) await store.events.append(keyed(batch));
+    assert.equal(await count('events'), 12 * 7);
+    // Several partials per key: batches split sessions.
+    assert.ok((await count('session_days')) > 12 * 2);
+    assert.deepEqual(await merged(), await foldedNow());
+    assert.deepEqual(await db.all('SELECT * FROM annotations_seen ORDER BY 1, 2'), [
+      { account_id: ACCOUNT, annotation_id: 'a1' },
+      { account_id: ACCOUNT, annotation_id: 'a2' },
+      { account_id: ACCOUNT, annotation_id: 'a3' },
+    ]);
+  });
+
+  it('compacts to one row per key with the same merged content', async () => {
+    const before = await merged();
+    const partials = (await count('session_days')) + (await count('project_days'));
+    const mergedAway = await store.rollups.compact();
+    const after = (await count('session_days')) + (await count('project_days'));
+    assert.equal(mergedAway, partials - after);
+    assert.ok(mergedAway > 0);
+    await compacted();
+    // Merged rows are what the tables now hold, row for row.
+    assert.deepEqual(
+      {
+        sessions: await db.all(`SELECT * FROM session_days ${byEveryColumn(SESSION_DAYS_COLUMNS)}`),
+        projects: await db.all(`SELECT * FROM project_days ${byEveryColumn(PROJECT_DAYS_COLUMNS)}`),
+      },
+      before,
+    );
+    assert.deepEqual(await merged(), before);
+    assert.equal(await store.rollups.compact(), 0, 'nothing appended since');
+  });
+
+  it('rewrites only the keys that got another partial when it compacts', async () => {
+    // Which transaction wrote each row: a row compaction rewrites gets a new one.
+    const writers = () =>
+      db.all(
+        `SELECT session_id, day, CAST(xmin AS text) AS xmin FROM session_days
+         WHERE NOT (session_id = 's0' AND day = $1::date) ORDER BY 1, 2`,
+        [DAY[0]],
+      );
+    const before = await writers();
+    await store.events.append(
+      keyed([
+        event({
+          session_id: 's0',
+          project_id: 'p0',
+          kind: 'player_action',
+          action: 'pause',
+          ts: at(DAY[0], '11:00:00'),
+        }),
+      ]),
+    );
+    // s0's day and p0's day had one row each, and got one more.
+    assert.equal(await store.rollups.compact(), 2);
+    await compacted();
+    assert.deepEqual(await writers(), before);
+    assert.deepEqual(await merged(), await foldedNow());
+  });
+
+  it('re-folds the sessions naming an annotation whose catalog type changes', async () => {
+    assert.equal((await sessionRow('s0', DAY[0])).links, 1, 'a1 sent as pop: a link');
+    assert.equal((await sessionRow('s0', DAY[1])).has_interaction, true, 'a3 action');
+
+    await store.catalog.createProject({
+      id: 'p0',
+      account_id: ACCOUNT,
+      title: 'P0',
+      video_id: null,
+      video_source_id: null,
+      video_duration: null,
+      tags: [],
+      created_at: NOW,
+      updated_at: NOW,
+    });
+    await store.catalog.createAnnotation(annotation('a1', 'quiz'));
+    assert.deepEqual(await sessionRow('s0', DAY[0]), {
+      has_interaction: true,
+      links: 0,
+      navigation: 0,
+      responses: 1,
+      widgets: 0,
+    });
+    assert.deepEqual(await merged(), await foldedNow());
+
+    await retype('a1', 'poll');
+    const asPoll = await sessionRow('s0', DAY[0]);
+    assert.equal(asPoll.responses, 0);
+    assert.equal(asPoll.widgets, 1);
+    assert.deepEqual(await merged(), await foldedNow());
+
+    // A soft delete keeps the type (reports read deleted rows); reviving as another re-folds.
+    await store.catalog.deleteAnnotation(ACCOUNT, 'p0', 'a1');
+    assert.deepEqual(await merged(), await foldedNow());
+    assert.equal((await sessionRow('s0', DAY[0])).widgets, 1);
+    await store.catalog.createAnnotation(annotation('a1', 'contents'));
+    assert.equal((await sessionRow('s0', DAY[0])).navigation, 1);
+    assert.deepEqual(await merged(), await foldedNow());
+    // A re-fold leaves one row per key of the sessions it re-folds.
+    await compacted();
+  });
+
+  it('makes a view of an annotation that becomes ontime an interaction', async () => {
+    await store.events.append(
+      keyed([
+        event({
+          session_id: 'viewer',
+          kind: 'player_action',
+          action: 'load',
+          ts: at(DAY[2], '08:00:00'),
+        }),
+        event({
+          session_id: 'viewer',
+          kind: 'annotation_view',
+          annotation_id: 'a2',
+          annotation_type: 'pop',
+          ts: at(DAY[2], '08:00:01'),
+        }),
+      ]),
+    );
+    assert.equal((await sessionRow('viewer', DAY[2])).has_interaction, false);
+    await store.catalog.createAnnotation(annotation('a2', 'ontime'));
+    assert.equal((await sessionRow('viewer', DAY[2])).has_interaction, true);
+    assert.deepEqual(await merged(), await foldedNow());
+    // An annotation no event names changes no rollup (and needs no re-fold).
+    await store.catalog.createAnnotation(annotation('unseen', 'quiz'));
+    assert.deepEqual(await merged(), await foldedNow());
+  });
+
+  it('folds a duplicate event once', async () => {
+    const before = await merged();
+    const first = event({
+      session_id: 'dup',
+      kind: 'annotation_action',
+      action: 'answer',
+      annotation_id: 'a1',
+      event_key: 1_000_001n,
+      ts: at(DAY[2], '12:00:00'),
+    });
+    const again = { ...first, received_at: new Date() };
+    assert.deepEqual(await store.events.append([first, again]), { duplicates: [1] });
+    assert.deepEqual(await store.events.append([again]), { duplicates: [0] });
+    assert.equal(await count("events WHERE session_id = 'dup'"), 1);
+    assert.equal((await sessionRow('dup', DAY[2])).navigation, 1, 'a1 is contents now: once');
+    assert.notDeepEqual(await merged(), before);
+    assert.deepEqual(await merged(), await foldedNow());
+  });
+
+  it('stays exact with two nodes appending, re-typing and compacting at once', async () => {
+    const other = await openPgStore({ url, poolSize: 4 });
+    try {
+      const types: AnnotationType[] = ['quiz', 'pop', 'ontime', 'poll', 'contents', 'bookmark'];
+      // Both nodes append sessions naming a1 and a2 while they are re-typed, and compact the
+      // (account, day)s they appended to meanwhile.
+      const appendAll = (node: Store, prefix: string) =>
+        Promise.all(
+          batches(30, 3, prefix).map(async (batch, i) => {
+            await node.events.append(keyed(batch));
+            if (i % 10 === 9) await node.rollups.compact();
+          }),
+        );
+      const retypeAll = async (node: Store, id: string) => {
+        for (const type of types) await retype(id, type, node);
+      };
+      await Promise.all([
+        appendAll(store, 'a'),
+        appendAll(other, 'b'),
+        retypeAll(other, 'a1'),
+        retypeAll(store, 'a2'),
+      ]);
+      assert.deepEqual(await merged(), await foldedNow());
+      await Promise.all([store.rollups.compact(), other.rollups.compact()]);
+      assert.deepEqual(await merged(), await foldedNow());
+      await compacted();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('backfills the rollups from the stored events when the migration runs', async () => {
+    const expected = await foldedNow();
+    const seen = await db.all('SELECT * FROM annotations_seen ORDER BY 1, 2');
+    // Undo the migration and run it again over the events stored so far.
+    await db.run('DROP TABLE session_days, project_days, annotations_seen');
+    await db.run('DELETE FROM schema_migrations WHERE version = $1', [ROLLUPS_MIGRATION.version]);
+    await migrate(db);
+    assert.deepEqual(await merged(), expected);
+    assert.deepEqual(await db.all('SELECT * FROM annotations_seen ORDER BY 1, 2'), seen);
+    // One fold of everything: already one row per key.
+    await compacted();
+  });
+});
