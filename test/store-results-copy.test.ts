@@ -208,7 +208,7 @@ describe('PostgreSQL results through COPY', { skip }, () => {
         `SELECT state, query FROM pg_stat_activity
          WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'`,
       );
-      const { totalCount, idleCount, waitingCount } = db.pool;
+      const { totalCount, idleCount, waitingCount } = db.downloadPool;
       if (busy.length === 0 && totalCount === idleCount && waitingCount === 0) return;
       if (attempt === 50) {
         assert.fail(`still busy: ${JSON.stringify({ busy, totalCount, idleCount, waitingCount })}`);
@@ -218,7 +218,8 @@ describe('PostgreSQL results through COPY', { skip }, () => {
   }
 
   /** The pool closing a connection (rather than the COPY being read to its end to free it). */
-  const connectionClosed = () => once(db.pool, 'remove', { signal: AbortSignal.timeout(5000) });
+  const connectionClosed = () =>
+    once(db.downloadPool, 'remove', { signal: AbortSignal.timeout(5000) });
 
   it('streams every format byte for byte as stored, and as long as open() says', async () => {
     for (const [name, cap, rows] of [
@@ -251,11 +252,11 @@ describe('PostgreSQL results through COPY', { skip }, () => {
 
   it('takes no connection for a body destroyed unread (HEAD)', async () => {
     await settled();
-    const connections = db.pool.totalCount;
+    const connections = db.downloadPool.totalCount;
     const { stream } = await results.open(job('big'), 'csv', COLUMNS, 500_000);
     stream.destroy();
     await sleep(50);
-    assert.equal(db.pool.totalCount, connections);
+    assert.equal(db.downloadPool.totalCount, connections);
     await settled();
   });
 

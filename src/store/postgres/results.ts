@@ -121,7 +121,7 @@ export function pgResults(db: PgDb): ResultStore {
       const bytes = num(stored[`${format}_bytes`]);
       const shape = layout(format, String(stored.csv_header));
       const copy = copyOfLines(jobId, shape.line, cap);
-      return { stream: copyOut(db.pool, copy, frameOf(shape), COPY_SETTINGS), bytes };
+      return { stream: copyOut(db.downloadPool, copy, frameOf(shape), COPY_SETTINGS), bytes };
     },
 
     async remove(jobId) {

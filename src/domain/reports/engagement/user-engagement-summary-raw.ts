@@ -3,12 +3,12 @@
  * `user_id`, the others by their anonymous ID or, without one, their session ID.
  */
 import type { ReportDefinition } from '../definition.js';
-import { latestBy, query, sessionsCte, sessionViewersCte } from '../sql.js';
+import { query, sessionsCte, sessionViewersCte } from '../sql.js';
 
 export const userEngagementSummaryRaw: ReportDefinition = {
   name: 'user_engagement_summary_raw',
   grain: 'one row per viewer (user ID, else anonymous ID, else session ID) with a session in range',
-  sql: (scope, dialect) =>
+  sql: (scope) =>
     query(
       [
         sessionViewersCte(scope),
@@ -24,20 +24,35 @@ export const userEngagementSummaryRaw: ReportDefinition = {
   FROM sessions
   GROUP BY viewer_id
 )`,
-        // The latest username of the viewer's events, and the projects they played.
-        `by_part AS (
-  SELECT sv.viewer_id,
-    ${latestBy('sp.last_username', 'sp.last_username_ts', 'sp.last_username_seq', dialect)} AS username,
-    count(DISTINCT sp.project_id) FILTER (WHERE sp.has_play) AS videos
+        // The latest username of the viewer's events, and the projects they played: over the
+        // partials, each with its session's viewer (a window, as in `sessions`, not a join).
+        `parts AS (
+  SELECT sp.last_username, sp.last_username_ts, sp.last_username_seq, sp.project_id, sp.has_play,
+    COALESCE(min(sp.user_id) OVER session, min(sp.anonymous_id) OVER session, sp.session_id) AS viewer_id
   FROM sp
-  JOIN sv ON sv.session_id = sp.session_id
-  GROUP BY sv.viewer_id
+  WINDOW session AS (PARTITION BY sp.session_id)
+)`,
+        `played AS (
+  SELECT viewer_id, project_id
+  FROM parts
+  WHERE has_play AND project_id IS NOT NULL
+  GROUP BY viewer_id, project_id
+)`,
+        `videos AS (SELECT viewer_id, count(*) AS videos FROM played GROUP BY viewer_id)`,
+        // DISTINCT ON rather than an ordered aggregate: one sort, no list per viewer.
+        `usernames AS (
+  SELECT DISTINCT ON (viewer_id) viewer_id, last_username AS username
+  FROM parts
+  WHERE last_username IS NOT NULL
+  ORDER BY viewer_id, last_username_ts DESC, last_username_seq DESC
 )`,
       ],
-      `SELECT s.viewer_id AS user_id, p.username, s.time_watched_seconds, s.last_session,
-  s.links, s.navigation, s.responses, s.widgets, p.videos, s.plays, s.sessions
+      `SELECT s.viewer_id AS user_id, u.username, s.time_watched_seconds, s.last_session,
+  s.links, s.navigation, s.responses, s.widgets, COALESCE(v.videos, 0) AS videos, s.plays,
+  s.sessions
 FROM by_session s
-JOIN by_part p ON p.viewer_id = s.viewer_id
+LEFT JOIN usernames u ON u.viewer_id = s.viewer_id
+LEFT JOIN videos v ON v.viewer_id = s.viewer_id
 ORDER BY s.viewer_id`,
     ),
 };
