@@ -143,6 +143,8 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
       `INSERT INTO project_days ${foldProjectDays('events', 'postgres')}`,
       `INSERT INTO annotations_seen
         SELECT DISTINCT account_id, annotation_id FROM events WHERE annotation_id IS NOT NULL`,
+      // Statistics for the planner now, not whenever autovacuum next looks (if it runs at all).
+      'ANALYZE session_days, project_days',
     ],
   },
 ];

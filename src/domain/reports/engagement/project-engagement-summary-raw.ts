@@ -21,28 +21,28 @@ export const projectEngagementSummaryRaw: ReportDefinition = {
         sessionViewersCte(scope),
         sessionsCte('project_id'),
         projectInfoCte(scope, dialect),
-        // One pass over the sessions: per viewer of a project, whose session counts add up to
-        // the project's. A viewer is active with an interaction on the project in scope, else passive.
-        `viewers AS (
-  SELECT project_id, viewer_id,
+        `by_session AS (
+  SELECT project_id,
     count(*) FILTER (WHERE has_load) AS loads,
     count(*) FILTER (WHERE has_play) AS plays,
     count(*) FILTER (WHERE has_play AND has_interaction) AS plays_with_interaction,
-    sum(view_time) AS view_time,
+    sum(view_time) AS total_view_time_seconds,
     sum(links) AS links, sum(navigation) AS navigation,
-    sum(responses) AS responses, sum(widgets) AS widgets,
+    sum(responses) AS responses, sum(widgets) AS widgets
+  FROM sessions
+  GROUP BY project_id
+)`,
+        // A viewer of a project: active with an interaction on it in scope, else passive.
+        `viewers AS (
+  SELECT project_id, viewer_id,
     bool_or(has_play) AS played,
-    bool_or(has_interaction) AS active
+    bool_or(has_interaction) AS active,
+    sum(view_time) AS view_time
   FROM sessions
   GROUP BY project_id, viewer_id
 )`,
-        `by_project AS (
+        `by_viewer AS (
   SELECT v.project_id,
-    sum(v.loads) AS loads, sum(v.plays) AS plays,
-    sum(v.plays_with_interaction) AS plays_with_interaction,
-    sum(v.view_time) AS total_view_time_seconds,
-    sum(v.links) AS links, sum(v.navigation) AS navigation,
-    sum(v.responses) AS responses, sum(v.widgets) AS widgets,
     count(*) AS audience,
     count(*) FILTER (WHERE v.active) AS active_audience,
     avg(${cappedPercent('v.view_time', 'pi.duration')}) FILTER (WHERE v.active) AS active_percent_viewed,
@@ -58,10 +58,11 @@ export const projectEngagementSummaryRaw: ReportDefinition = {
   s.plays_with_interaction, ${ratio('s.plays_with_interaction', 's.plays')} AS interaction_rate,
   s.total_view_time_seconds,
   s.links, s.navigation, s.responses, s.widgets,
-  s.audience, s.active_audience, s.audience - s.active_audience AS passive_audience,
-  s.active_percent_viewed, s.passive_percent_viewed
+  v.audience, v.active_audience, v.audience - v.active_audience AS passive_audience,
+  v.active_percent_viewed, v.passive_percent_viewed
 FROM project_info pi
-JOIN by_project s ON s.project_id = pi.project_id
+JOIN by_session s ON s.project_id = pi.project_id
+JOIN by_viewer v ON v.project_id = pi.project_id
 ORDER BY pi.project_id`,
     ),
 };
