@@ -45,17 +45,19 @@ let counter = 0;
 /** A plausible event: a mix of player actions and annotation actions, ~400 bytes of JSON. */
 function event(): Record<string, unknown> {
   const n = counter++;
-  const session = `s-${Math.floor(n / 40)}`;
+  // A viewer's session of 40 events on one project, as players send them.
+  const s = Math.floor(n / 40);
+  const session = `s-${s}`;
   const annotation = n % 5 === 0;
   return {
     event: annotation ? 'Annotation Action' : 'Player Action',
     event_id: `e-${process.pid}-${n}`,
     timestamp: new Date(Date.now() - (n % 3600) * 1000).toISOString(),
     properties: {
-      'Project ID': `64088f5d2b7c4a0012${String(n % 50).padStart(6, '0')}`,
+      'Project ID': `64088f5d2b7c4a0012${String(s % 50).padStart(6, '0')}`,
       'Session ID': session,
-      'Partner User ID': n % 3 === 0 ? `user-${n % 5000}` : undefined,
-      'Anonymous ID': `anon-${n % 20000}`,
+      'Partner User ID': s % 3 === 0 ? `user-${s % 5000}` : undefined,
+      'Anonymous ID': `anon-${s % 20000}`,
       Action: annotation ? 'Answer' : ['Play', 'Pause', 'Progress', 'Seek'][n % 4],
       'Annotation ID': annotation
         ? `640892cb2b7c4a00${String(n % 200).padStart(8, '0')}`
