@@ -297,7 +297,9 @@ function rollupWhere(scope: ReportScope): string {
  * taken: a deterministic choice for a case that players do not produce, and one that partials
  * combine exactly.
  */
-export function sessionViewersCte(scope: ReportScope): string {
+export function sessionViewersCte(scope: ReportScope, { of }: { of?: string } = {}): string {
+  // `of`: a query of the session IDs the report needs, when they are few (a widget's submits):
+  // the viewers of those sessions only, rather than of every session in range.
   return `${sessionPartsCte(scope)},
 sv AS (
   SELECT session_id,
@@ -305,7 +307,7 @@ sv AS (
     min(user_id) AS user_id,
     min(username) AS username,
     min(first_ts) AS session_start
-  FROM sp
+  FROM sp${of === undefined ? '' : `\n  WHERE session_id IN (${of})`}
   GROUP BY session_id
 )`;
 }

@@ -21,18 +21,23 @@ export const pollWidgetSummary: ReportDefinition = {
     query(
       [
         eventsCte(scope),
-        sessionViewersCte(scope),
-        `by_response AS (
-  SELECT ev.annotation_id, ev.response,
-    ${listInTimeOrder('ev.project_id', 'true')} AS project_ids,
-    ${latest('ev.poll_type', 'ev', dialect)} AS poll_type,
-    ${latest('ev.prompt', 'ev', dialect)} AS prompt,
-    count(DISTINCT sv.viewer_id) AS answers_received
+        // The submits, read once: their sessions are the only ones whose viewers count.
+        `submits AS (
+  SELECT annotation_id, response, project_id, poll_type, prompt, session_id, ts, seq
   FROM ev
-  JOIN sv ON sv.session_id = ev.session_id
-  WHERE ev.kind = 'annotation_action' AND ev.atype = 'poll' AND ev.action = 'submit'
-    AND ev.annotation_id IS NOT NULL AND ev.response IS NOT NULL
-  GROUP BY ev.annotation_id, ev.response
+  WHERE kind = 'annotation_action' AND atype = 'poll' AND action = 'submit'
+    AND annotation_id IS NOT NULL AND response IS NOT NULL
+)`,
+        sessionViewersCte(scope, { of: 'SELECT session_id FROM submits' }),
+        `by_response AS (
+  SELECT s.annotation_id, s.response,
+    ${listInTimeOrder('s.project_id', 'true', 's')} AS project_ids,
+    ${latest('s.poll_type', 's', dialect)} AS poll_type,
+    ${latest('s.prompt', 's', dialect)} AS prompt,
+    count(DISTINCT sv.viewer_id) AS answers_received
+  FROM submits s
+  JOIN sv ON sv.session_id = s.session_id
+  GROUP BY s.annotation_id, s.response
 )`,
       ],
       // The catalog's poll type and prompt win over what the submits said.

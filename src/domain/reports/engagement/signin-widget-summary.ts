@@ -23,20 +23,25 @@ export const signinWidgetSummary: ReportDefinition = {
     query(
       [
         eventsCte(scope),
-        sessionViewersCte(scope),
+        // The widget's events, read once; only the sessions with a sign-in need their viewer.
+        `signin_events AS (
+  SELECT annotation_id, project_id, text, kind, action, skipped, sign_in_type, session_id, ts, seq
+  FROM ev
+  WHERE atype = 'signin' AND annotation_id IS NOT NULL
+)`,
+        sessionViewersCte(scope, { of: `SELECT session_id FROM signin_events WHERE ${SIGN_IN}` }),
         `by_widget AS (
-  SELECT ev.annotation_id,
-    ${listInTimeOrder('ev.project_id', `(${SIGN_IN} OR ${SIGN_IN_SKIP})`)} AS project_ids,
-    ${latest('ev.text', 'ev', dialect)} AS text,
-    count(*) FILTER (WHERE ev.kind = 'annotation_view') AS views,
+  SELECT w.annotation_id,
+    ${listInTimeOrder('w.project_id', `(${SIGN_IN} OR ${SIGN_IN_SKIP})`, 'w')} AS project_ids,
+    ${latest('w.text', 'w', dialect)} AS text,
+    count(*) FILTER (WHERE w.kind = 'annotation_view') AS views,
     count(*) FILTER (WHERE ${SIGN_IN} AND ${SIGN_IN_TYPE} = 'manual') AS sign_ins_manual,
     count(*) FILTER (WHERE ${SIGN_IN} AND ${SIGN_IN_TYPE} = 'auto') AS sign_ins_auto,
     count(*) FILTER (WHERE ${SIGN_IN_SKIP}) AS skips,
     count(DISTINCT sv.viewer_id) FILTER (WHERE ${SIGN_IN}) AS unique_users
-  FROM ev
-  JOIN sv ON sv.session_id = ev.session_id
-  WHERE ev.atype = 'signin' AND ev.annotation_id IS NOT NULL
-  GROUP BY ev.annotation_id
+  FROM signin_events w
+  LEFT JOIN sv ON sv.session_id = w.session_id
+  GROUP BY w.annotation_id
 )`,
       ],
       `SELECT w.annotation_id, w.project_ids, COALESCE(a.title, w.text) AS title, w.views,
