@@ -4,7 +4,8 @@
  * six-month summary reads ~one row per session instead of every event.
  *
  * - `session_days`: one partial per (account, UTC day, session, project, experience) — everything
- *   the session-based metrics need (reporting-api.md §3.1). Report ranges are whole UTC days, so
+ *   the session-based metrics need (reporting-api.md §3.1), and the session's sentiment widget
+ *   events (whether any, and the latest rating). Report ranges are whole UTC days, so
  *   the partials of the days in range combine exactly: counts add, flags are `bool_or`, the first
  *   event and the viewer's IDs are `min`, view time is `max`, the latest username keeps its
  *   `(ts, seq)`.
@@ -50,6 +51,10 @@ export const SESSION_DAYS_COLUMNS: readonly (readonly [string, RollupColumnType]
   ['navigation', 'bigint'],
   ['responses', 'bigint'],
   ['widgets', 'bigint'],
+  ['has_sentiment', 'boolean'],
+  ['rating', 'bigint'],
+  ['rating_ts', 'timestamp'],
+  ['rating_seq', 'bigint'],
 ];
 
 /** The project facts `project_days` keeps, latest first, with what each is read from. */
@@ -88,6 +93,10 @@ function latestTriple(
 
 const KEYS = KEY_COLUMNS.map(([name]) => name).join(', ');
 
+/** A rating (reporting-api.md §3.1): the value of a sentiment widget's `rate` action. */
+const RATING = `CASE WHEN kind = 'annotation_action' AND atype = 'sentiment' AND action = 'rate'
+    THEN rating_value END`;
+
 /**
  * The `session_days` partials of the events in `source` (a relation with the events' columns,
  * e.g. `events` or the rows just inserted), one per key, in table column order. Annotation
@@ -102,11 +111,13 @@ export function foldSessionDays(source: string, dialect: SqlDialect): string {
   bool_or(${is.load}) AS has_load, bool_or(${is.play}) AS has_play,
   bool_or(${INTERACTION}) AS has_interaction, max(play_time_accrued) AS view_time,
   ${count('links')} AS links, ${count('navigation')} AS navigation,
-  ${count('responses')} AS responses, ${count('widgets')} AS widgets
+  ${count('responses')} AS responses, ${count('widgets')} AS widgets,
+  bool_or(COALESCE(atype = 'sentiment', false)) AS has_sentiment,
+  ${latestTriple('rating', RATING, 'ts', 'seq', dialect).join(',\n  ')}
 FROM (
   SELECT e.account_id, e.ts, e.seq, e.session_id, e.project_id, e.experience_id, e.user_id,
     e.anonymous_id, e.username, e.kind, e.action, e.play_time_accrued, e.target_time,
-    COALESCE(a.type, e.annotation_type) AS atype
+    e.rating_value, COALESCE(a.type, e.annotation_type) AS atype
   FROM ${source} e
   LEFT JOIN annotations a ON a.account_id = e.account_id AND a.id = e.annotation_id
 ) f
@@ -125,7 +136,8 @@ export function mergeSessionDays(source: string, dialect: SqlDialect): string {
   bool_or(has_load) AS has_load, bool_or(has_play) AS has_play,
   bool_or(has_interaction) AS has_interaction, max(view_time) AS view_time,
   sum(links) AS links, sum(navigation) AS navigation, sum(responses) AS responses,
-  sum(widgets) AS widgets
+  sum(widgets) AS widgets, bool_or(has_sentiment) AS has_sentiment,
+  ${latestTriple('rating', 'rating', 'rating_ts', 'rating_seq', dialect).join(',\n  ')}
 FROM ${source}
 GROUP BY ${KEYS}`;
 }

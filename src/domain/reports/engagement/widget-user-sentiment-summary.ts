@@ -1,9 +1,10 @@
 /**
  * One row per project with a sentiment widget in range (reporting-api.md §3.1): the rating of a
- * play is its session's last `rate`; the median is over those ratings.
+ * play is its session's last `rate`; the median is over those ratings. Read from the session
+ * rollup, which keeps each partial's latest rating and whether it has sentiment widget events.
  */
 import type { ReportDefinition } from '../definition.js';
-import { eventsCte, projectInfoCte, query } from '../sql.js';
+import { latestBy, projectInfoCte, query, sessionViewersCte } from '../sql.js';
 
 export const widgetUserSentimentSummary: ReportDefinition = {
   name: 'widget_user_sentiment_summary',
@@ -11,14 +12,13 @@ export const widgetUserSentimentSummary: ReportDefinition = {
   sql: (scope, dialect) =>
     query(
       [
-        eventsCte(scope),
+        sessionViewersCte(scope),
         projectInfoCte(scope, dialect),
         `rated AS (
   SELECT project_id, session_id,
-    (array_agg(rating_value ORDER BY ts DESC, seq DESC))[1] AS rating
-  FROM ev
-  WHERE kind = 'annotation_action' AND atype = 'sentiment' AND action = 'rate'
-    AND rating_value IS NOT NULL AND project_id IS NOT NULL
+    ${latestBy('rating', 'rating_ts', 'rating_seq', dialect)} AS rating
+  FROM sp
+  WHERE rating IS NOT NULL AND project_id IS NOT NULL
   GROUP BY project_id, session_id
 )`,
         `by_project AS (
@@ -31,7 +31,7 @@ export const widgetUserSentimentSummary: ReportDefinition = {
   GROUP BY project_id
 )`,
         `widget_projects AS (
-  SELECT DISTINCT project_id FROM ev WHERE atype = 'sentiment' AND project_id IS NOT NULL
+  SELECT DISTINCT project_id FROM sp WHERE has_sentiment AND project_id IS NOT NULL
 )`,
       ],
       `SELECT w.project_id, pi.project_title, pi.video_source_id,
