@@ -1,7 +1,7 @@
 /**
  * The report rollups of the embedded store (src/domain/reports/rollups.ts, src/store/duckdb/
- * rollups.ts): after any sequence of appends, catalog changes and compactions, `session_days` and
- * `project_days` merge to exactly what one fold of all events gives with the catalog of now — and
+ * rollups.ts): after any sequence of appends, catalog changes and compactions, `session_days`,
+ * `project_days` and `chapter_days` merge to exactly what one fold of all events gives with the catalog of now — and
  * after a kill -9 too. The store is assembled over a `DuckDb` the test keeps, to read the tables
  * and to break one on purpose.
  */
@@ -11,8 +11,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Annotation, AnnotationType } from '../src/domain/catalog-types.js';
 import { EVENT_COLUMNS, type NewEvent } from '../src/domain/events/stored-event.js';
 import {
+  foldChapterDays,
   foldProjectDays,
   foldSessionDays,
+  mergeChapterDays,
   mergeProjectDays,
   mergeSessionDays,
 } from '../src/domain/reports/rollups.js';
@@ -47,7 +49,9 @@ const at = (day: string, time: string) => new Date(`${day}T${time}Z`);
 /**
  * One session's events over two days: a load, plays and progress, a sign-in midway (user and
  * username), annotation actions and views — of annotations a1 (sent as `pop`), a2 (sent as
- * `pop`, viewed) and a3 (no type, a target time) — and the project facts the players send.
+ * `pop`, viewed) and a3 (no type, a target time) — the project facts the players send, and on
+ * day 2 a chapter: a view of bookmark b0 or b1 (text, start, duration) and a click of the
+ * chapter menu c1 (`contents`) that targets it.
  */
 function sessionEvents(session: string, project: string | null, n: number): NewEvent[] {
   // Sessions start minutes apart, out of arrival order: the latest facts are the latest by time.
@@ -112,6 +116,24 @@ function sessionEvents(session: string, project: string | null, n: number): NewE
       play_time_accrued: 30 + n,
       ts: sessionTime(DAY[1], '09:00:30'),
     }),
+    event({
+      ...base,
+      kind: 'annotation_view',
+      annotation_id: `b${n % 2}`,
+      annotation_type: 'bookmark',
+      text: `Chapter ${n}`,
+      extra: JSON.stringify({ annotation_start_time: n, annotation_duration: 10 + n }),
+      ts: sessionTime(DAY[1], '09:00:40'),
+    }),
+    event({
+      ...base,
+      kind: 'annotation_action',
+      action: 'click',
+      annotation_id: 'c1',
+      annotation_type: 'contents',
+      target_annotation: `b${n % 2}`,
+      ts: sessionTime(DAY[1], '09:00:50'),
+    }),
   ];
 }
 
@@ -132,6 +154,7 @@ const rowsOf = (db: DuckDb, sql: string) => db.all(`${sql} ORDER BY ALL`);
 const mergedRollups = async (db: DuckDb) => ({
   sessions: await rowsOf(db, mergeSessionDays('session_days', 'duckdb')),
   projects: await rowsOf(db, mergeProjectDays('project_days', 'duckdb')),
+  chapters: await rowsOf(db, mergeChapterDays('chapter_days', 'duckdb')),
 });
 
 /** One fold of every event, with the catalog as it is now. */
@@ -143,6 +166,10 @@ const foldOfAllEvents = async (db: DuckDb) => ({
   projects: await rowsOf(
     db,
     mergeProjectDays(`(${foldProjectDays('events', 'duckdb')})`, 'duckdb'),
+  ),
+  chapters: await rowsOf(
+    db,
+    mergeChapterDays(`(${foldChapterDays('events', 'duckdb')})`, 'duckdb'),
   ),
 });
 
@@ -201,22 +228,37 @@ describe('rollups (DuckDB)', () => {
 
   it('appends partials with every batch that merge to a fold of all events', async () => {
     for (const batch of batches(12, 5)) await store.events.append(keyed(batch));
-    assert.equal(await count('events'), 12 * 7);
-    // Several partials per key: batches split sessions.
+    assert.equal(await count('events'), 12 * 9);
+    // Several partials per key: batches split sessions (and chapters).
     assert.ok((await count('session_days')) > 12 * 2);
-    assert.deepEqual(await merged(), await foldedNow());
+    assert.ok(
+      (await count('chapter_days')) >
+        (await count(
+          '(SELECT DISTINCT account_id, day, project_id, experience_id, source_id, chapter_id, is_view FROM chapter_days)',
+        )),
+    );
+    const folded = await foldedNow();
+    // Views of b0/b1 and clicks of c1 targeting them, per project (p0, p1) and experience.
+    assert.equal(folded.chapters.length, 8);
+    assert.deepEqual(await merged(), folded);
     assert.deepEqual(await rows('SELECT * FROM annotations_seen'), [
       { account_id: ACCOUNT, annotation_id: 'a1' },
       { account_id: ACCOUNT, annotation_id: 'a2' },
       { account_id: ACCOUNT, annotation_id: 'a3' },
+      { account_id: ACCOUNT, annotation_id: 'b0' },
+      { account_id: ACCOUNT, annotation_id: 'b1' },
+      { account_id: ACCOUNT, annotation_id: 'c1' },
     ]);
   });
 
   it('compacts to one row per key with the same merged content', async () => {
     const before = await merged();
-    const partials = (await count('session_days')) + (await count('project_days'));
+    const total = async () =>
+      (await count('session_days')) + (await count('project_days')) + (await count('chapter_days'));
+    const partials = await total();
+    const chapterPartials = await count('chapter_days');
     const mergedAway = await store.rollups.compact();
-    const after = (await count('session_days')) + (await count('project_days'));
+    const after = await total();
     assert.equal(mergedAway, partials - after);
     assert.ok(mergedAway > 0);
     assert.equal(
@@ -229,11 +271,19 @@ describe('rollups (DuckDB)', () => {
       await count('(SELECT DISTINCT account_id, day, project_id, experience_id FROM project_days)'),
       await count('project_days'),
     );
+    assert.ok((await count('chapter_days')) < chapterPartials);
+    assert.equal(
+      await count(
+        '(SELECT DISTINCT account_id, day, project_id, experience_id, source_id, chapter_id, is_view FROM chapter_days)',
+      ),
+      await count('chapter_days'),
+    );
     // Merged rows are what the tables now hold, row for row.
     assert.deepEqual(
       {
         sessions: await rows('SELECT * FROM session_days'),
         projects: await rows('SELECT * FROM project_days'),
+        chapters: await rows('SELECT * FROM chapter_days'),
       },
       before,
     );
@@ -307,6 +357,40 @@ describe('rollups (DuckDB)', () => {
     assert.deepEqual(await merged(), await foldedNow());
   });
 
+  it('re-folds the chapter partials of an annotation whose catalog type changes', async () => {
+    const quizView = (session: string, time: string) =>
+      event({
+        session_id: session,
+        project_id: 'p0',
+        kind: 'annotation_view',
+        annotation_id: 'q1',
+        annotation_type: 'quiz',
+        text: `Quiz at ${time}`,
+        extra: JSON.stringify({ annotation_start_time: 12, annotation_duration: 3 }),
+        ts: at(DAY[2], time),
+      });
+    await store.events.append(keyed([quizView('qs1', '07:00:00')]));
+    await store.events.append(keyed([quizView('qs2', '07:30:00')]));
+    const ofQ1 = `SELECT * FROM chapter_days WHERE source_id = 'q1'`;
+    assert.deepEqual(await rows(ofQ1), [], 'views of a quiz are no chapter views');
+    await store.catalog.createAnnotation(annotation('q1', 'bookmark'));
+    const views = await rows(mergeChapterDays(`(${ofQ1})`, 'duckdb'));
+    assert.equal(views.length, 1);
+    assert.equal(views[0]?.chapter_id, 'q1');
+    assert.equal(views[0]?.is_view, true);
+    assert.equal(views[0]?.n, 2n);
+    assert.equal(views[0]?.text, 'Quiz at 07:30:00');
+    assert.equal(views[0]?.event_start, 12);
+    assert.deepEqual(await merged(), await foldedNow());
+    // And back: a poll's views are no chapter's.
+    await retype('q1', 'poll');
+    assert.deepEqual(await rows(ofQ1), []);
+    assert.deepEqual(await merged(), await foldedNow());
+    await retype('q1', 'bookmark');
+    assert.equal((await rows(ofQ1)).length, 1, 're-folded as one row');
+    assert.deepEqual(await merged(), await foldedNow());
+  });
+
   it('folds a duplicate event once', async () => {
     const before = await merged();
     const first = event({
@@ -330,7 +414,7 @@ describe('rollups (DuckDB)', () => {
   });
 
   it('keeps neither the events nor their partials of an append that fails', async () => {
-    const tables = ['events', 'session_days', 'project_days', 'annotations_seen'];
+    const tables = ['events', 'session_days', 'project_days', 'chapter_days', 'annotations_seen'];
     const counts = async () => Promise.all(tables.map(count));
     const before = await counts();
     // A batch naming an annotation no event named before: the last statement of its transaction
@@ -338,7 +422,7 @@ describe('rollups (DuckDB)', () => {
     // folds have run. The ROLLBACK must take them all back.
     const naming = (annotationId: string) =>
       keyed(
-        batches(2, 14)[0]!.map((e) => ({
+        batches(2, 18)[0]!.map((e) => ({
           ...e,
           annotation_id: e.annotation_id && annotationId,
         })),
@@ -353,7 +437,7 @@ describe('rollups (DuckDB)', () => {
     // The writer is usable again, and what it appends next is folded and noted as ever, the
     // annotation of the failed batch too.
     await store.events.append(naming('new'));
-    assert.equal(await count('events'), before[0]! + 14);
+    assert.equal(await count('events'), before[0]! + 18);
     assert.deepEqual(
       await rows(`SELECT annotation_id FROM annotations_seen WHERE annotation_id = 'new'`),
       [{ annotation_id: 'new' }],
@@ -369,6 +453,7 @@ describe('rollups (DuckDB)', () => {
     // Undo migration 4 and run it again over the events stored so far.
     await db.run('DROP TABLE session_days');
     await db.run('DROP TABLE project_days');
+    await db.run('DROP TABLE chapter_days');
     await db.run('DROP TABLE annotations_seen');
     await db.run('DELETE FROM schema_migrations WHERE version = 4');
     await migrate(db);
@@ -379,6 +464,13 @@ describe('rollups (DuckDB)', () => {
       await count('session_days'),
       await count(
         '(SELECT DISTINCT account_id, day, session_id, project_id, experience_id FROM session_days)',
+      ),
+    );
+    assert.ok((await count('chapter_days')) > 0);
+    assert.equal(
+      await count('chapter_days'),
+      await count(
+        '(SELECT DISTINCT account_id, day, project_id, experience_id, source_id, chapter_id, is_view FROM chapter_days)',
       ),
     );
   });

@@ -1,7 +1,7 @@
 /**
  * The report rollups of server mode (src/domain/reports/rollups.ts, src/store/postgres/
  * rollups.ts): after any sequence of appends, catalog changes and compactions — on one node or on
- * two at once — `session_days` and `project_days` merge to exactly what one fold of all events
+ * two at once — `session_days`, `project_days` and `chapter_days` merge to exactly what one fold of all events
  * gives with the catalog of now. PostgreSQL only (CUEPOINT_TEST_BACKEND=postgres): each run gets
  * a database of its own, read directly through a `PgDb` the test keeps.
  */
@@ -10,10 +10,13 @@ import { after, before, describe, it } from 'node:test';
 import type { Annotation, AnnotationType } from '../src/domain/catalog-types.js';
 import { EVENT_COLUMNS, type NewEvent } from '../src/domain/events/stored-event.js';
 import {
+  CHAPTER_DAYS_COLUMNS,
   PROJECT_DAYS_COLUMNS,
   SESSION_DAYS_COLUMNS,
+  foldChapterDays,
   foldProjectDays,
   foldSessionDays,
+  mergeChapterDays,
   mergeProjectDays,
   mergeSessionDays,
 } from '../src/domain/reports/rollups.js';
@@ -48,7 +51,8 @@ const at = (day: string, time: string) => new Date(`${day}T${time}Z`);
 /**
  * One session's events over two days: a load, plays and progress, a sign-in midway (user and
  * username), annotation actions and views — of annotations a1 (sent as `pop`), a2 (sent as
- * `pop`, viewed) and a3 (no type, a target time) — and the project facts the players send.
+ * `pop`, viewed) and a3 (no type, a target time), a chapter view (ch{n%2}, sent as `bookmark`)
+ * and a chapter-menu click (menu, sent as `contents`) — and the project facts the players send.
  */
 function sessionEvents(session: string, project: string | null, n: number): NewEvent[] {
   // Sessions start minutes apart, out of arrival order: the latest facts are the latest by time.
@@ -113,6 +117,25 @@ function sessionEvents(session: string, project: string | null, n: number): NewE
       play_time_accrued: 30 + n,
       ts: sessionTime(DAY[1], '09:00:30'),
     }),
+    event({
+      ...base,
+      kind: 'annotation_view',
+      annotation_id: `ch${n % 2}`,
+      annotation_type: 'bookmark',
+      text: `Chapter ${n}`,
+      extra: JSON.stringify({ annotation_start_time: 10 + n, annotation_duration: 5 }),
+      ts: sessionTime(DAY[1], '09:00:40'),
+    }),
+    event({
+      ...base,
+      kind: 'annotation_action',
+      action: 'click',
+      annotation_id: 'menu',
+      annotation_type: 'contents',
+      target_annotation: n % 4 === 0 ? null : `ch${n % 2}`,
+      target: n % 4 === 0 ? 'ch9' : null,
+      ts: sessionTime(DAY[1], '09:00:50'),
+    }),
   ];
 }
 
@@ -148,23 +171,30 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
     db.all(
       `SELECT * FROM (${mergeProjectDays(source, 'postgres')}) m ${byEveryColumn(PROJECT_DAYS_COLUMNS)}`,
     );
+  const chapterRows = (source: string, params: Param[] = []) =>
+    db.all(
+      `SELECT * FROM (${mergeChapterDays(source, 'postgres')}) m ${byEveryColumn(CHAPTER_DAYS_COLUMNS)}`,
+      params,
+    );
 
   /** The rollups as stored, merged per key: what reports read. */
   const merged = async () => ({
     sessions: await sessionRows('session_days'),
     projects: await projectRows('project_days'),
+    chapters: await chapterRows('chapter_days'),
   });
 
   /** One fold of every event, with the catalog as it is now. */
   const foldedNow = async () => ({
     sessions: await sessionRows(`(${foldSessionDays('events', 'postgres')}) f`),
     projects: await projectRows(`(${foldProjectDays('events', 'postgres')}) f`),
+    chapters: await chapterRows(`(${foldChapterDays('events', 'postgres')}) f`),
   });
 
   const count = async (table: string) =>
     Number((await db.one(`SELECT count(*) AS n FROM ${table}`))?.n);
 
-  /** One row per key in both tables: nothing left to merge. */
+  /** One row per key in the three tables: nothing left to merge. */
   const compacted = async () => {
     assert.equal(
       await count('session_days'),
@@ -176,6 +206,13 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
       await count('project_days'),
       await count(
         '(SELECT DISTINCT account_id, day, project_id, experience_id FROM project_days) k',
+      ),
+    );
+    assert.equal(
+      await count('chapter_days'),
+      await count(
+        `(SELECT DISTINCT account_id, day, project_id, experience_id, source_id, chapter_id, is_view
+          FROM chapter_days) k`,
       ),
     );
   };
@@ -230,6 +267,7 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
     for (const [table, columns] of [
       ['session_days', SESSION_DAYS_COLUMNS],
       ['project_days', PROJECT_DAYS_COLUMNS],
+      ['chapter_days', CHAPTER_DAYS_COLUMNS],
     ] as const) {
       const stored = await db.all(
         `SELECT column_name FROM information_schema.columns
@@ -245,23 +283,39 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
 
   it('appends partials with every batch that merge to a fold of all events', async () => {
     for (const batch of batches(12, 5)) await store.events.append(keyed(batch));
-    assert.equal(await count('events'), 12 * 7);
-    // Several partials per key: batches split sessions.
+    assert.equal(await count('events'), 12 * 9);
+    // Several partials per key: batches split sessions, and chapters' days.
     assert.ok((await count('session_days')) > 12 * 2);
+    const chapters = await chapterRows('chapter_days');
+    assert.ok((await count('chapter_days')) > chapters.length);
     assert.deepEqual(await merged(), await foldedNow());
+    // Views and menu clicks of the 8 sessions with a project, ch0 and ch1 alternating.
+    assert.equal(
+      chapters.reduce((n, row) => n + Number(row.n), 0),
+      16,
+    );
+    assert.ok(chapters.some((row) => row.chapter_id === 'ch9' && row.source_id === 'menu'));
+    assert.ok(chapters.some((row) => row.is_view && row.event_start !== null && row.text));
     assert.deepEqual(await db.all('SELECT * FROM annotations_seen ORDER BY 1, 2'), [
       { account_id: ACCOUNT, annotation_id: 'a1' },
       { account_id: ACCOUNT, annotation_id: 'a2' },
       { account_id: ACCOUNT, annotation_id: 'a3' },
+      { account_id: ACCOUNT, annotation_id: 'ch0' },
+      { account_id: ACCOUNT, annotation_id: 'ch1' },
+      { account_id: ACCOUNT, annotation_id: 'menu' },
     ]);
   });
 
   it('compacts to one row per key with the same merged content', async () => {
     const before = await merged();
-    const partials = (await count('session_days')) + (await count('project_days'));
+    const partials = async () =>
+      (await count('session_days')) + (await count('project_days')) + (await count('chapter_days'));
+    const chapterPartials = await count('chapter_days');
+    const partialsBefore = await partials();
     const mergedAway = await store.rollups.compact();
-    const after = (await count('session_days')) + (await count('project_days'));
-    assert.equal(mergedAway, partials - after);
+    const after = await partials();
+    assert.ok((await count('chapter_days')) < chapterPartials, 'chapter partials merged');
+    assert.equal(mergedAway, partialsBefore - after);
     assert.ok(mergedAway > 0);
     await compacted();
     // Merged rows are what the tables now hold, row for row.
@@ -269,6 +323,7 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
       {
         sessions: await db.all(`SELECT * FROM session_days ${byEveryColumn(SESSION_DAYS_COLUMNS)}`),
         projects: await db.all(`SELECT * FROM project_days ${byEveryColumn(PROJECT_DAYS_COLUMNS)}`),
+        chapters: await db.all(`SELECT * FROM chapter_days ${byEveryColumn(CHAPTER_DAYS_COLUMNS)}`),
       },
       before,
     );
@@ -372,6 +427,40 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
     assert.deepEqual(await merged(), await foldedNow());
   });
 
+  it('re-folds the chapter partials of an annotation that becomes a bookmark', async () => {
+    const views = ['v1', 'v2'].map((session, i) =>
+      event({
+        session_id: session,
+        project_id: 'p0',
+        experience_id: i ? 'x1' : null,
+        kind: 'annotation_view',
+        annotation_id: 'qz',
+        annotation_type: 'quiz',
+        text: 'Quiz or chapter',
+        ts: at(DAY[2], `08:10:0${i}`),
+      }),
+    );
+    await store.events.append(keyed(views));
+    const ofQz = () => chapterRows('(SELECT * FROM chapter_days WHERE source_id = $1) c', ['qz']);
+    assert.deepEqual(await ofQz(), [], 'a quiz view is no chapter');
+    await store.catalog.createAnnotation(annotation('qz', 'bookmark'));
+    const rows = await ofQz();
+    assert.deepEqual(
+      rows.map((row) => [row.chapter_id, row.experience_id, row.is_view, Number(row.n)]),
+      [
+        ['qz', 'x1', true, 1],
+        ['qz', null, true, 1],
+      ],
+    );
+    assert.deepEqual(await merged(), await foldedNow());
+    await retype('qz', 'quiz');
+    assert.deepEqual(await ofQz(), []);
+    assert.deepEqual(await merged(), await foldedNow());
+    await retype('qz', 'bookmark');
+    assert.deepEqual(await merged(), await foldedNow());
+    await compacted();
+  });
+
   it('folds a duplicate event once', async () => {
     const before = await merged();
     const first = event({
@@ -424,9 +513,10 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
 
   it('backfills the rollups from the stored events when the migration runs', async () => {
     const expected = await foldedNow();
+    assert.ok(expected.chapters.length > 0);
     const seen = await db.all('SELECT * FROM annotations_seen ORDER BY 1, 2');
     // Undo the migration and run it again over the events stored so far.
-    await db.run('DROP TABLE session_days, project_days, annotations_seen');
+    await db.run('DROP TABLE session_days, project_days, chapter_days, annotations_seen');
     await db.run('DELETE FROM schema_migrations WHERE version = $1', [ROLLUPS_MIGRATION.version]);
     await migrate(db);
     assert.deepEqual(await merged(), expected);

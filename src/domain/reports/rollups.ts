@@ -171,3 +171,74 @@ export function mergeProjectDays(source: string, dialect: SqlDialect): string {
 FROM ${source}
 GROUP BY ${keys}`;
 }
+
+/**
+ * `chapter_days`' columns in table order; the key is (account_id, day, project_id, experience_id,
+ * source_id, chapter_id, is_view). One partial per chapter seen in playback (`is_view`, the view's
+ * own annotation) or chosen in a chapter menu (the click's target), per the annotation whose events
+ * they are (`source_id`: what a catalog type change re-folds): how many, and the latest text, start
+ * and duration the events said.
+ */
+export const CHAPTER_DAYS_COLUMNS: readonly (readonly [string, RollupColumnType])[] = [
+  ['account_id', 'text'],
+  ['day', 'date'],
+  ['project_id', 'text'],
+  ['experience_id', 'text'],
+  ['source_id', 'text'],
+  ['chapter_id', 'text'],
+  ['is_view', 'boolean'],
+  ['n', 'bigint'],
+  ...(['text', 'event_start', 'event_duration'] as const).flatMap(
+    (fact) =>
+      [
+        [fact, fact === 'text' ? 'text' : 'double'],
+        [`${fact}_ts`, 'timestamp'],
+        [`${fact}_seq`, 'bigint'],
+      ] as const,
+  ),
+];
+
+const CHAPTER_KEYS = 'account_id, day, project_id, experience_id, source_id, chapter_id, is_view';
+
+/**
+ * The `chapter_days` partials of the events in `source` (see `foldSessionDays`): chapter views
+ * (`annotation_view`s of `bookmark` annotations) and chapter-menu clicks (`click`s of `contents`
+ * annotations, for their `target_annotation`, else `target`). Whether a click's target is a
+ * chapter is the catalog's say when the report runs.
+ */
+export function foldChapterDays(source: string, dialect: SqlDialect): string {
+  const json = jsonSql(dialect);
+  const fromView = (expr: string) =>
+    `CASE WHEN e.kind = 'annotation_view' THEN CAST(${expr} AS DOUBLE PRECISION) END`;
+  return `SELECT account_id, CAST(ts AS DATE) AS day, project_id, experience_id, source_id,
+  chapter_id, is_view, count(*) AS n,
+  ${(['text', 'event_start', 'event_duration'] as const)
+    .flatMap((f) => latestTriple(f, f, 'ts', 'seq', dialect))
+    .join(',\n  ')}
+FROM (
+  SELECT e.account_id, e.ts, e.seq, e.project_id, e.experience_id, e.annotation_id AS source_id,
+    CASE WHEN e.kind = 'annotation_view' THEN e.annotation_id
+      ELSE COALESCE(e.target_annotation, e.target) END AS chapter_id,
+    e.kind = 'annotation_view' AS is_view, e.text,
+    ${fromView(json.text('e.extra', 'annotation_start_time'))} AS event_start,
+    ${fromView(json.text('e.extra', 'annotation_duration'))} AS event_duration
+  FROM ${source} e
+  LEFT JOIN annotations a ON a.account_id = e.account_id AND a.id = e.annotation_id
+  WHERE e.project_id IS NOT NULL
+    AND ((e.kind = 'annotation_view' AND COALESCE(a.type, e.annotation_type) = 'bookmark'
+        AND e.annotation_id IS NOT NULL)
+      OR (e.kind = 'annotation_action' AND COALESCE(a.type, e.annotation_type) = 'contents'
+        AND e.action = 'click' AND COALESCE(e.target_annotation, e.target) IS NOT NULL))
+) f
+GROUP BY account_id, CAST(ts AS DATE), project_id, experience_id, source_id, chapter_id, is_view`;
+}
+
+/** `chapter_days` partials in `source` merged into one row per key. */
+export function mergeChapterDays(source: string, dialect: SqlDialect): string {
+  return `SELECT ${CHAPTER_KEYS}, sum(n) AS n,
+  ${(['text', 'event_start', 'event_duration'] as const)
+    .flatMap((f) => latestTriple(f, f, `${f}_ts`, `${f}_seq`, dialect))
+    .join(',\n  ')}
+FROM ${source}
+GROUP BY ${CHAPTER_KEYS}`;
+}

@@ -277,7 +277,7 @@ function sessionPartsCte(scope: ReportScope): string {
 }
 
 /** The rows of a rollup table (`day`, `project_id`, `experience_id` columns) in scope. */
-function rollupWhere(scope: ReportScope): string {
+export function rollupWhere(scope: ReportScope): string {
   const where = [
     `account_id = ${lit(scope.accountId)}`,
     `day >= DATE ${lit(scope.start)}`,

@@ -4,8 +4,10 @@
  */
 import { EVENT_COLUMNS, type ColumnType } from '../../domain/events/stored-event.js';
 import {
+  CHAPTER_DAYS_COLUMNS,
   PROJECT_DAYS_COLUMNS,
   SESSION_DAYS_COLUMNS,
+  foldChapterDays,
   foldProjectDays,
   foldSessionDays,
   type RollupColumnType,
@@ -93,6 +95,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
     sql: [
       rollupTable('session_days', SESSION_DAYS_COLUMNS),
       rollupTable('project_days', PROJECT_DAYS_COLUMNS),
+      rollupTable('chapter_days', CHAPTER_DAYS_COLUMNS),
       // The annotations stored events name: a catalog change of any other annotation's type
       // needs no re-fold (rollups.ts), and this is how a catalog write knows without a scan.
       `CREATE TABLE annotations_seen (account_id VARCHAR, annotation_id VARCHAR,
@@ -100,6 +103,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
       // One fold over all events gives one row per key, already merged.
       `INSERT INTO session_days BY NAME ${foldSessionDays('events', 'duckdb')}`,
       `INSERT INTO project_days BY NAME ${foldProjectDays('events', 'duckdb')}`,
+      `INSERT INTO chapter_days BY NAME ${foldChapterDays('events', 'duckdb')}`,
       `INSERT INTO annotations_seen ${namedAnnotations('events')}`,
     ],
   },

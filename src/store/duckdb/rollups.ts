@@ -1,7 +1,8 @@
 /**
- * The report rollups in DuckDB (src/domain/reports/rollups.ts): `session_days` and `project_days`
- * partials appended with every commit of events, the sessions re-folded when the catalog changes
- * an annotation type their events depend on, and the compaction that merges partials.
+ * The report rollups in DuckDB (src/domain/reports/rollups.ts): `session_days`, `project_days`
+ * and `chapter_days` partials appended with every commit of events, the sessions (and the
+ * annotation's chapter partials) re-folded when the catalog changes an annotation type their
+ * events depend on, and the compaction that merges partials.
  *
  * Everything here runs on the writer connection, inside the caller's transaction (the append or
  * catalog write it belongs to) or its own (compaction), so readers never see events without their
@@ -9,10 +10,13 @@
  */
 import { DuckDBDateValue, type DuckDBConnection } from '@duckdb/node-api';
 import {
+  CHAPTER_DAYS_COLUMNS,
   PROJECT_DAYS_COLUMNS,
   SESSION_DAYS_COLUMNS,
+  foldChapterDays,
   foldProjectDays,
   foldSessionDays,
+  mergeChapterDays,
   mergeProjectDays,
   mergeSessionDays,
 } from '../../domain/reports/rollups.js';
@@ -112,6 +116,7 @@ export async function foldAppended(
   const appended = `(SELECT * FROM events WHERE seq BETWEEN ${first} AND ${first + BigInt(events.length) - 1n})`;
   await conn.run(`INSERT INTO session_days BY NAME ${foldSessionDays(appended, 'duckdb')}`);
   await conn.run(`INSERT INTO project_days BY NAME ${foldProjectDays(appended, 'duckdb')}`);
+  await conn.run(`INSERT INTO chapter_days BY NAME ${foldChapterDays(appended, 'duckdb')}`);
   if (seen.anyNew(events)) {
     await conn.run(
       `INSERT INTO annotations_seen ${namedAnnotations(appended)} ON CONFLICT DO NOTHING`,
@@ -122,8 +127,9 @@ export async function foldAppended(
 /**
  * After a catalog write set the type of annotation (`accountId`, `id`) from `before` (null: no
  * row had that ID) to `after`, in the caller's transaction: when stored events name it, the
- * sessions they belong to are folded again, every day of them, with the catalog as it now is.
- * `project_days` reads no annotation type and stays.
+ * sessions they belong to are folded again, every day of them, with the catalog as it now is, and
+ * so are the `chapter_days` partials of its events (their `source_id`). `project_days` reads no
+ * annotation type and stays.
  */
 export async function refoldIfRetyped(
   conn: DuckDBConnection,
@@ -150,11 +156,19 @@ export async function refoldIfRetyped(
     `INSERT INTO session_days BY NAME ${foldSessionDays(`(SELECT * FROM events WHERE ${inSessions})`, 'duckdb')}`,
   );
   await conn.run('DROP TABLE refold_sessions');
+  const ofAnnotation = `account_id = ${account} AND source_id = ${lit(id)}`;
+  await conn.run(`DELETE FROM chapter_days WHERE ${ofAnnotation}`);
+  await conn.run(
+    `INSERT INTO chapter_days BY NAME ${foldChapterDays(
+      `(SELECT * FROM events WHERE account_id = ${account} AND annotation_id = ${lit(id)})`,
+      'duckdb',
+    )}`,
+  );
 }
 
 /** A rollup table, its key and how its partials merge. */
 interface Rollup {
-  table: 'session_days' | 'project_days';
+  table: 'session_days' | 'project_days' | 'chapter_days';
   keys: readonly string[];
   merge: (source: string, dialect: SqlDialect) => string;
 }
@@ -169,6 +183,11 @@ const ROLLUPS: readonly Rollup[] = [
     table: 'project_days',
     keys: PROJECT_DAYS_COLUMNS.slice(0, 4).map(([name]) => name),
     merge: mergeProjectDays,
+  },
+  {
+    table: 'chapter_days',
+    keys: CHAPTER_DAYS_COLUMNS.slice(0, 7).map(([name]) => name),
+    merge: mergeChapterDays,
   },
 ];
 
@@ -200,7 +219,7 @@ async function mergeDays(conn: DuckDBConnection, { table, keys, merge }: Rollup)
      SELECT ${keys.join(', ')} FROM ${table} JOIN compact_days USING (account_id, day)
      GROUP BY ALL HAVING count(*) > 1`,
   );
-  // NULL-safe: project_id and experience_id may be NULL in a key.
+  // NULL-safe: project_id, experience_id (and chapter_days' source_id) may be NULL in a key.
   const sameKey = keys.map((key) => `t.${key} IS NOT DISTINCT FROM s.${key}`).join(' AND ');
   const parts = `(SELECT t.* FROM ${table} t SEMI JOIN split_keys s ON ${sameKey})`;
   // Built before the DELETE, from the rows it removes.

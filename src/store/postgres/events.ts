@@ -8,7 +8,7 @@
  * flushed (synchronous_commit).
  */
 import { EVENT_COLUMNS, type NewEvent } from '../../domain/events/stored-event.js';
-import { foldProjectDays, foldSessionDays } from '../../domain/reports/rollups.js';
+import { foldChapterDays, foldProjectDays, foldSessionDays } from '../../domain/reports/rollups.js';
 import type { EventStore } from '../store.js';
 import { storableJson, tsParam, type PgDb, type Prepared } from './database.js';
 import { withAccountsShared, type TouchedDays } from './rollups.js';
@@ -30,6 +30,7 @@ const COLUMNS = EVENT_COLUMNS.filter(
 
 const SESSION_FOLD = foldSessionDays('stored', 'postgres');
 const PROJECT_FOLD = foldProjectDays('stored', 'postgres');
+const CHAPTER_FOLD = foldChapterDays('stored', 'postgres');
 
 /**
  * What the statement returns of the rows it inserts: `event_key`, and the columns the folds read
@@ -37,7 +38,9 @@ const PROJECT_FOLD = foldProjectDays('stored', 'postgres');
  * the statement would otherwise hold in memory for the folds.
  */
 const RETURNED = COLUMNS.map(([name]) => name).filter(
-  (name) => name === 'event_key' || new RegExp(`\\b${name}\\b`).test(SESSION_FOLD + PROJECT_FOLD),
+  (name) =>
+    name === 'event_key' ||
+    new RegExp(`\\b${name}\\b`).test(SESSION_FOLD + PROJECT_FOLD + CHAPTER_FOLD),
 );
 
 /**
@@ -57,6 +60,8 @@ const INSERT: Prepared = {
   INSERT INTO session_days ${SESSION_FOLD}
 ), project_parts AS (
   INSERT INTO project_days ${PROJECT_FOLD}
+), chapter_parts AS (
+  INSERT INTO chapter_days ${CHAPTER_FOLD}
 ), seen AS (
   INSERT INTO annotations_seen
   SELECT DISTINCT account_id, annotation_id FROM stored WHERE annotation_id IS NOT NULL

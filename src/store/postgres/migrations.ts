@@ -9,8 +9,10 @@
  */
 import { EVENT_COLUMNS, type ColumnType } from '../../domain/events/stored-event.js';
 import {
+  CHAPTER_DAYS_COLUMNS,
   PROJECT_DAYS_COLUMNS,
   SESSION_DAYS_COLUMNS,
+  foldChapterDays,
   foldProjectDays,
   foldSessionDays,
   type RollupColumnType,
@@ -122,7 +124,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
   },
   {
     version: 2,
-    name: 'report rollups: session_days, project_days, annotations_seen',
+    name: 'report rollups: session_days, project_days, chapter_days, annotations_seen',
     sql: [
       // Partials are appended, several per key until compaction: no unique key. Reports read one
       // account's days in a range, compaction one account's day.
@@ -130,6 +132,8 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
       'CREATE INDEX session_days_account_day ON session_days (account_id, day)',
       `CREATE TABLE project_days (\n  ${rollupColumns(PROJECT_DAYS_COLUMNS, ['account_id', 'day', 'project_id'])}\n)`,
       'CREATE INDEX project_days_account_day ON project_days (account_id, day)',
+      `CREATE TABLE chapter_days (\n  ${rollupColumns(CHAPTER_DAYS_COLUMNS, ['account_id', 'day', 'project_id', 'chapter_id', 'is_view'])}\n)`,
+      'CREATE INDEX chapter_days_account_day ON chapter_days (account_id, day)',
       // The annotations stored events name: a catalog write that changes the type of one of them
       // re-folds the sessions that name it (rollups.ts).
       `CREATE TABLE annotations_seen (account_id text COLLATE "C" NOT NULL,
@@ -141,10 +145,11 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
       'LOCK TABLE events IN SHARE MODE',
       `INSERT INTO session_days ${foldSessionDays('events', 'postgres')}`,
       `INSERT INTO project_days ${foldProjectDays('events', 'postgres')}`,
+      `INSERT INTO chapter_days ${foldChapterDays('events', 'postgres')}`,
       `INSERT INTO annotations_seen
         SELECT DISTINCT account_id, annotation_id FROM events WHERE annotation_id IS NOT NULL`,
       // Statistics for the planner now, not whenever autovacuum next looks (if it runs at all).
-      'ANALYZE session_days, project_days',
+      'ANALYZE session_days, project_days, chapter_days',
     ],
   },
 ];

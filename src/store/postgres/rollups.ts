@@ -12,7 +12,9 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  foldChapterDays,
   foldSessionDays,
+  mergeChapterDays,
   mergeProjectDays,
   mergeSessionDays,
 } from '../../domain/reports/rollups.js';
@@ -76,10 +78,24 @@ INSERT INTO session_days ${foldSessionDays(
 )}`;
 
 /**
+ * Annotation $2 of account $1's `chapter_days` rows (every day; `source_id` is the annotation whose
+ * events they fold) replaced by a fold of its events with the catalog as this transaction sees
+ * it, in one statement for the same reason as `REFOLD_SESSIONS`.
+ */
+const REFOLD_CHAPTERS = `WITH gone AS (
+  DELETE FROM chapter_days WHERE account_id = $1 AND source_id = $2
+)
+INSERT INTO chapter_days ${foldChapterDays(
+  '(SELECT * FROM events WHERE account_id = $1 AND annotation_id = $2)',
+  'postgres',
+)}`;
+
+/**
  * Called by a catalog write, in its transaction and after writing, when annotation `annotationId`
  * now has a type it did not have before (a new annotation, or a changed type): re-folds the
- * sessions whose events name it, if any stored event does. Takes the account's lock exclusively
- * even when none does, since an append that has not committed yet may be about to name it.
+ * sessions whose events name it and the chapter partials of its own events, if any stored event
+ * does. Takes the account's lock exclusively even when none does, since an append that has not
+ * committed yet may be about to name it.
  */
 export async function refoldAnnotation(
   tx: Tx,
@@ -96,6 +112,7 @@ export async function refoldAnnotation(
   // (a quarter of the sessions of a 10-million-event account).
   await tx.run('SET LOCAL jit = off');
   await tx.run(REFOLD_SESSIONS, [accountId, annotationId]);
+  await tx.run(REFOLD_CHAPTERS, [accountId, annotationId]);
 }
 
 /** The (account, UTC day) pairs this process appended partials to since the last compaction. */
@@ -129,7 +146,7 @@ const partialsToMerge = (table: string, key: string) =>
     WHERE account_id = $1 AND day = $2::date GROUP BY ${key} HAVING count(*) > 1`;
 
 /**
- * One (account, day)'s partials of both tables merged into one row per key; the number of rows
+ * One (account, day)'s partials of the three tables merged into one row per key; the number of rows
  * this removed. Only the rows the DELETEs remove are merged: partials that other nodes append
  * meanwhile are not seen by them, and stay; those another node's compaction took first are
  * skipped.
@@ -146,9 +163,19 @@ const COMPACT_DAY = `WITH session_gone AS (
   RETURNING *
 ), project_merged AS (
   INSERT INTO project_days ${mergeProjectDays('project_gone', 'postgres')} RETURNING 1
+), chapter_gone AS (
+  DELETE FROM chapter_days
+  WHERE ctid = ANY (ARRAY(${partialsToMerge(
+    'chapter_days',
+    'project_id, experience_id, source_id, chapter_id, is_view',
+  )}))
+  RETURNING *
+), chapter_merged AS (
+  INSERT INTO chapter_days ${mergeChapterDays('chapter_gone', 'postgres')} RETURNING 1
 )
 SELECT (SELECT count(*) FROM session_gone) + (SELECT count(*) FROM project_gone)
-  - (SELECT count(*) FROM session_merged) - (SELECT count(*) FROM project_merged) AS merged`;
+  + (SELECT count(*) FROM chapter_gone) - (SELECT count(*) FROM session_merged)
+  - (SELECT count(*) FROM project_merged) - (SELECT count(*) FROM chapter_merged) AS merged`;
 
 export function pgRollups(db: PgDb, touched: TouchedDays): RollupStore {
   /**

@@ -5,7 +5,7 @@
  * events (details.md §1).
  */
 import type { ReportDefinition, SqlDialect } from '../definition.js';
-import { chapterText, eventsCte, jsonSql, latest, lit, projectInfoCte, query } from '../sql.js';
+import { chapterText, jsonSql, latestBy, lit, projectInfoCte, query, rollupWhere } from '../sql.js';
 
 /** A catalog `{value, units}` time of annotation `a`, in seconds (percent of `duration`). */
 function seconds(field: 'start_time' | 'duration', duration: string, dialect: SqlDialect): string {
@@ -25,35 +25,20 @@ export const chapterSummary: ReportDefinition = {
     const start = `COALESCE(${seconds('start_time', 'pi.duration', dialect)}, c.event_start)`;
     return query(
       [
-        eventsCte(scope),
         projectInfoCte(scope, dialect),
-        // A menu click counts for its target unless the catalog says the target is no chapter.
-        `chapter_events AS (
-  SELECT project_id, annotation_id AS chapter_id, true AS is_view, ts, seq, text,
-    CAST(${json.text('extra', 'annotation_start_time')} AS DOUBLE PRECISION) AS event_start,
-    CAST(${json.text('extra', 'annotation_duration')} AS DOUBLE PRECISION) AS event_duration
-  FROM ev
-  WHERE kind = 'annotation_view' AND atype = 'bookmark'
-    AND project_id IS NOT NULL AND annotation_id IS NOT NULL
-  UNION ALL
-  SELECT ev.project_id, COALESCE(ev.target_annotation, ev.target), false, ev.ts, ev.seq, ev.text,
-    NULL, NULL
-  FROM ev
-  LEFT JOIN annotations t ON t.account_id = ${account}
-    AND t.id = COALESCE(ev.target_annotation, ev.target)
-  WHERE ev.kind = 'annotation_action' AND ev.atype = 'contents' AND ev.action = 'click'
-    AND ev.project_id IS NOT NULL AND COALESCE(ev.target_annotation, ev.target) IS NOT NULL
-    AND (t.id IS NULL OR t.type = 'bookmark')
-)`,
+        // From the chapter rollup: a menu click counts for its target unless the catalog says
+        // the target is no chapter.
         `chapters AS (
-  SELECT project_id, chapter_id,
-    count(*) FILTER (WHERE is_view) AS views,
-    count(*) FILTER (WHERE NOT is_view) AS clicks,
-    ${latest('text', '', dialect)} AS event_title,
-    ${latest('event_start', '', dialect)} AS event_start,
-    ${latest('event_duration', '', dialect)} AS event_duration
-  FROM chapter_events
-  GROUP BY project_id, chapter_id
+  SELECT c.project_id, c.chapter_id,
+    COALESCE(sum(c.n) FILTER (WHERE c.is_view), 0) AS views,
+    COALESCE(sum(c.n) FILTER (WHERE NOT c.is_view), 0) AS clicks,
+    ${latestBy('c.text', 'c.text_ts', 'c.text_seq', dialect)} AS event_title,
+    ${latestBy('c.event_start', 'c.event_start_ts', 'c.event_start_seq', dialect)} AS event_start,
+    ${latestBy('c.event_duration', 'c.event_duration_ts', 'c.event_duration_seq', dialect)} AS event_duration
+  FROM (SELECT * FROM chapter_days WHERE ${rollupWhere(scope)}) c
+  LEFT JOIN annotations t ON t.account_id = ${account} AND NOT c.is_view AND t.id = c.chapter_id
+  WHERE c.is_view OR t.id IS NULL OR t.type = 'bookmark'
+  GROUP BY c.project_id, c.chapter_id
 )`,
       ],
       // Without a catalog start the events' own start and duration (seconds) are used.
