@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Annotation, AnnotationType } from '../src/domain/catalog-types.js';
-import { EVENT_COLUMNS, type NewEvent } from '../src/domain/events/stored-event.js';
+import type { NewEvent } from '../src/domain/events/stored-event.js';
 import {
   CHAPTER_DAYS_COLUMNS,
   PROJECT_DAYS_COLUMNS,
@@ -25,98 +25,25 @@ import { openPgStore } from '../src/store/postgres/index.js';
 import { MIGRATIONS, migrate } from '../src/store/postgres/migrations.js';
 import type { Store } from '../src/store/store.js';
 import { BACKEND, createTestDatabase, dropTestDatabase } from './helpers/backend.js';
+import {
+  ACCOUNT,
+  DAY,
+  NOW,
+  at,
+  batches,
+  event,
+  type SessionParts,
+} from './helpers/rollup-events.js';
 
-const ACCOUNT = 'acc';
-const DAY = ['2030-01-01', '2030-01-02', '2030-01-03'] as const;
-const NOW = '2030-01-04T00:00:00.000Z';
 /** The migration that made the rollups. */
 const ROLLUPS_MIGRATION = MIGRATIONS.find((m) => m.sql.some((s) => s.includes('session_days')))!;
 
-/** A stored event with every column NULL but those given (and the ones always set). */
-function event(fields: Partial<NewEvent> & Pick<NewEvent, 'session_id' | 'kind' | 'ts'>): NewEvent {
-  const blank = Object.fromEntries(
-    EVENT_COLUMNS.filter(([name]) => name !== 'seq').map(([name]) => [name, null]),
-  );
-  return {
-    ...blank,
-    account_id: ACCOUNT,
-    received_at: new Date(),
-    viewer_id: fields.user_id ?? fields.session_id,
-    ...fields,
-  } as NewEvent;
-}
-
-const at = (day: string, time: string) => new Date(`${day}T${time}Z`);
-
 /**
- * One session's events over two days: a load, plays and progress, a sign-in midway (user and
- * username), annotation actions and views — of annotations a1 (sent as `pop`), a2 (sent as
- * `pop`, viewed) and a3 (no type, a target time), a chapter view (ch{n%2}, sent as `bookmark`)
- * and a chapter-menu click (menu, sent as `contents`) — and the project facts the players send.
+ * Day 2's chapter: a view of ch{n%2} (sent as `bookmark`) and a chapter-menu click (menu, sent as
+ * `contents`) targeting it, or ch9 by `target` in every fourth session.
  */
-function sessionEvents(session: string, project: string | null, n: number): NewEvent[] {
-  // Sessions start minutes apart, out of arrival order: the latest facts are the latest by time.
-  const sessionTime = (day: string, time: string) =>
-    new Date(Date.parse(`${day}T${time}Z`) + ((n * 7) % 12) * 60_000);
-  const base = { session_id: session, project_id: project, experience_id: n % 2 ? 'x1' : null };
-  const facts = {
-    project_title: `Title ${n}`,
-    video_id: `v${n}`,
-    video_duration: 60 + n,
-    extra: JSON.stringify({ tags: [`t${n}`] }),
-  };
+function chapterEvents({ base, time }: SessionParts, n: number): NewEvent[] {
   return [
-    event({
-      ...base,
-      ...facts,
-      kind: 'player_action',
-      action: 'load',
-      ts: sessionTime(DAY[0], '10:00:00'),
-    }),
-    event({ ...base, kind: 'player_action', action: 'play', ts: sessionTime(DAY[0], '10:00:01') }),
-    event({
-      ...base,
-      kind: 'player_action',
-      action: 'progress',
-      play_time_accrued: 10 + n,
-      ts: sessionTime(DAY[0], '10:00:10'),
-    }),
-    event({
-      ...base,
-      kind: 'annotation_action',
-      action: 'click',
-      annotation_id: 'a1',
-      annotation_type: 'pop',
-      ts: sessionTime(DAY[0], '10:00:12'),
-    }),
-    event({
-      ...base,
-      kind: 'annotation_view',
-      annotation_id: 'a2',
-      annotation_type: 'pop',
-      user_id: `u${n}`,
-      username: `first${n}`,
-      ts: sessionTime(DAY[1], '09:00:00'),
-    }),
-    event({
-      ...base,
-      ...facts,
-      project_title: `Later title ${n}`,
-      kind: 'annotation_action',
-      action: 'click',
-      annotation_id: 'a3',
-      target_time: 5,
-      user_id: `u${n}`,
-      username: `second${n}`,
-      ts: sessionTime(DAY[1], '09:00:05'),
-    }),
-    event({
-      ...base,
-      kind: 'player_action',
-      action: 'progress',
-      play_time_accrued: 30 + n,
-      ts: sessionTime(DAY[1], '09:00:30'),
-    }),
     event({
       ...base,
       kind: 'annotation_view',
@@ -124,7 +51,7 @@ function sessionEvents(session: string, project: string | null, n: number): NewE
       annotation_type: 'bookmark',
       text: `Chapter ${n}`,
       extra: JSON.stringify({ annotation_start_time: 10 + n, annotation_duration: 5 }),
-      ts: sessionTime(DAY[1], '09:00:40'),
+      ts: time(DAY[1], '09:00:40'),
     }),
     event({
       ...base,
@@ -134,19 +61,9 @@ function sessionEvents(session: string, project: string | null, n: number): NewE
       annotation_type: 'contents',
       target_annotation: n % 4 === 0 ? null : `ch${n % 2}`,
       target: n % 4 === 0 ? 'ch9' : null,
-      ts: sessionTime(DAY[1], '09:00:50'),
+      ts: time(DAY[1], '09:00:50'),
     }),
   ];
-}
-
-/** Every session's events, each session's split over several batches as a player sends them. */
-function batches(sessions: number, perBatch: number, prefix = 's'): NewEvent[][] {
-  const events = Array.from({ length: sessions }, (_, n) =>
-    sessionEvents(`${prefix}${n}`, n % 3 === 2 ? null : `p${n % 3}`, n),
-  ).flat();
-  const out: NewEvent[][] = [];
-  for (let i = 0; i < events.length; i += perBatch) out.push(events.slice(i, i + perBatch));
-  return out;
 }
 
 /** `ORDER BY` every column of a rollup table, so that two relations compare row for row. */
@@ -282,7 +199,7 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
   });
 
   it('appends partials with every batch that merge to a fold of all events', async () => {
-    for (const batch of batches(12, 5)) await store.events.append(keyed(batch));
+    for (const batch of batches(12, 5, chapterEvents)) await store.events.append(keyed(batch));
     assert.equal(await count('events'), 12 * 9);
     // Several partials per key: batches split sessions, and chapters' days.
     assert.ok((await count('session_days')) > 12 * 2);
@@ -488,7 +405,7 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
       // (account, day)s they appended to meanwhile.
       const appendAll = (node: Store, prefix: string) =>
         Promise.all(
-          batches(30, 3, prefix).map(async (batch, i) => {
+          batches(30, 3, chapterEvents, prefix).map(async (batch, i) => {
             await node.events.append(keyed(batch));
             if (i % 10 === 9) await node.rollups.compact();
           }),
