@@ -91,8 +91,6 @@ function latestTriple(
   ];
 }
 
-const KEYS = KEY_COLUMNS.map(([name]) => name).join(', ');
-
 /** A rating (reporting-api.md §3.1): the value of a sentiment widget's `rate` action. */
 const RATING = `CASE WHEN kind = 'annotation_action' AND atype = 'sentiment' AND action = 'rate'
     THEN rating_value END`;
@@ -129,7 +127,8 @@ GROUP BY account_id, CAST(ts AS DATE), session_id, project_id, experience_id`;
  * per key, in table column order.
  */
 export function mergeSessionDays(source: string, dialect: SqlDialect): string {
-  return `SELECT ${KEYS},
+  const keys = ROLLUP_KEYS.session_days.join(', ');
+  return `SELECT ${keys},
   min(first_ts) AS first_ts, min(user_id) AS user_id, min(anonymous_id) AS anonymous_id,
   min(username) AS username,
   ${latestTriple('last_username', 'last_username', 'last_username_ts', 'last_username_seq', dialect).join(',\n  ')},
@@ -139,7 +138,7 @@ export function mergeSessionDays(source: string, dialect: SqlDialect): string {
   sum(widgets) AS widgets, bool_or(has_sentiment) AS has_sentiment,
   ${latestTriple('rating', 'rating', 'rating_ts', 'rating_seq', dialect).join(',\n  ')}
 FROM ${source}
-GROUP BY ${KEYS}`;
+GROUP BY ${keys}`;
 }
 
 /** What each project fact is read from on an event row. */
@@ -165,7 +164,7 @@ GROUP BY account_id, CAST(ts AS DATE), project_id, experience_id`;
 
 /** `project_days` partials in `source` merged into one row per key. */
 export function mergeProjectDays(source: string, dialect: SqlDialect): string {
-  const keys = 'account_id, day, project_id, experience_id';
+  const keys = ROLLUP_KEYS.project_days.join(', ');
   return `SELECT ${keys},
   ${PROJECT_FACTS.flatMap((f) => latestTriple(f, f, `${f}_ts`, `${f}_seq`, dialect)).join(',\n  ')}
 FROM ${source}
@@ -197,8 +196,6 @@ export const CHAPTER_DAYS_COLUMNS: readonly (readonly [string, RollupColumnType]
       ] as const,
   ),
 ];
-
-const CHAPTER_KEYS = 'account_id, day, project_id, experience_id, source_id, chapter_id, is_view';
 
 /**
  * The `chapter_days` partials of the events in `source` (see `foldSessionDays`): chapter views
@@ -235,10 +232,21 @@ GROUP BY account_id, CAST(ts AS DATE), project_id, experience_id, source_id, cha
 
 /** `chapter_days` partials in `source` merged into one row per key. */
 export function mergeChapterDays(source: string, dialect: SqlDialect): string {
-  return `SELECT ${CHAPTER_KEYS}, sum(n) AS n,
+  const keys = ROLLUP_KEYS.chapter_days.join(', ');
+  return `SELECT ${keys}, sum(n) AS n,
   ${(['text', 'event_start', 'event_duration'] as const)
     .flatMap((f) => latestTriple(f, f, `${f}_ts`, `${f}_seq`, dialect))
     .join(',\n  ')}
 FROM ${source}
-GROUP BY ${CHAPTER_KEYS}`;
+GROUP BY ${keys}`;
 }
+
+/**
+ * Each rollup table's key: its first columns. Partials with the same key merge into one row; the
+ * key columns after `account_id` and `day` may be NULL.
+ */
+export const ROLLUP_KEYS = {
+  session_days: SESSION_DAYS_COLUMNS.slice(0, 5).map(([name]) => name),
+  project_days: PROJECT_DAYS_COLUMNS.slice(0, 4).map(([name]) => name),
+  chapter_days: CHAPTER_DAYS_COLUMNS.slice(0, 7).map(([name]) => name),
+} as const;

@@ -10,7 +10,8 @@ import { migrate } from './migrations.js';
 import { duckJobs } from './jobs.js';
 import { duckQuery } from './query.js';
 import { duckResults } from './results.js';
-import { duckRollups, TouchedDays } from './rollups.js';
+import { duckRollups } from './rollups.js';
+import { TouchedDays } from '../touched-days.js';
 import { fileSecrets } from './secrets.js';
 
 export async function openDuckStore(options: DuckDbOptions): Promise<Store> {
@@ -26,7 +27,7 @@ export async function openDuckStore(options: DuckDbOptions): Promise<Store> {
 export async function duckStore(db: DuckDb, options: DuckDbOptions): Promise<Store> {
   const maxSeq = await db.one('SELECT coalesce(max(seq), 0) AS seq FROM events');
   // Appends note the days they add partials to; compaction merges those.
-  const touched = new TouchedDays();
+  const touched = new TouchedDays<number>();
   return {
     jobs: duckJobs(db),
     results: duckResults(db, options.dataDir),

@@ -10,9 +10,7 @@
  */
 import { DuckDBDateValue, type DuckDBConnection } from '@duckdb/node-api';
 import {
-  CHAPTER_DAYS_COLUMNS,
-  PROJECT_DAYS_COLUMNS,
-  SESSION_DAYS_COLUMNS,
+  ROLLUP_KEYS,
   foldChapterDays,
   foldProjectDays,
   foldSessionDays,
@@ -24,6 +22,7 @@ import type { NewEvent } from '../../domain/events/stored-event.js';
 import type { SqlDialect } from '../../domain/reports/definition.js';
 import { lit } from '../../domain/reports/sql.js';
 import type { RollupStore } from '../store.js';
+import type { TouchedDays as Touched } from '../touched-days.js';
 import { inTransaction, type DuckDb } from './database.js';
 
 const DAY_MS = 86_400_000;
@@ -33,29 +32,8 @@ export function epochDay(ts: Date): number {
   return Math.floor(ts.getTime() / DAY_MS);
 }
 
-/**
- * The (account, UTC day) pairs this process appended partials to since the last compaction. In
- * memory only: pairs lost with the process stay unmerged until appended to again, which costs
- * space, never exactness.
- */
-export class TouchedDays {
-  private pairs = new Map<string, Set<number>>();
-
-  add(accountId: string, day: number): void {
-    let days = this.pairs.get(accountId);
-    if (!days) this.pairs.set(accountId, (days = new Set()));
-    days.add(day);
-  }
-
-  /** Every pair noted so far, forgotten here: the caller merges them (or gives them back). */
-  take(): [accountId: string, day: number][] {
-    const taken = [...this.pairs].flatMap(([account, days]) =>
-      [...days].map((day): [string, number] => [account, day]),
-    );
-    this.pairs = new Map();
-    return taken;
-  }
-}
+/** The pairs to compact, days spelled as days since 1970-01-01. */
+export type TouchedDays = Touched<number>;
 
 /** The (account, annotation) pairs the events of `source` name: what `annotations_seen` keeps. */
 export function namedAnnotations(source: string): string {
@@ -176,17 +154,17 @@ interface Rollup {
 const ROLLUPS: readonly Rollup[] = [
   {
     table: 'session_days',
-    keys: SESSION_DAYS_COLUMNS.slice(0, 5).map(([name]) => name),
+    keys: ROLLUP_KEYS.session_days,
     merge: mergeSessionDays,
   },
   {
     table: 'project_days',
-    keys: PROJECT_DAYS_COLUMNS.slice(0, 4).map(([name]) => name),
+    keys: ROLLUP_KEYS.project_days,
     merge: mergeProjectDays,
   },
   {
     table: 'chapter_days',
-    keys: CHAPTER_DAYS_COLUMNS.slice(0, 7).map(([name]) => name),
+    keys: ROLLUP_KEYS.chapter_days,
     merge: mergeChapterDays,
   },
 ];

@@ -10,7 +10,8 @@ import { migrate } from './migrations.js';
 import { pgJobs } from './jobs.js';
 import { pgQuery } from './query.js';
 import { pgResults } from './results.js';
-import { pgRollups, TouchedDays } from './rollups.js';
+import { pgRollups } from './rollups.js';
+import { TouchedDays } from '../touched-days.js';
 import { pgSecrets } from './secrets.js';
 
 export async function openPgStore(options: PgDbOptions): Promise<Store> {
@@ -22,7 +23,7 @@ export async function openPgStore(options: PgDbOptions): Promise<Store> {
     throw error;
   }
   // What this process appends to and compacts: its own partials.
-  const touched = new TouchedDays();
+  const touched = new TouchedDays<string>();
   return {
     jobs: pgJobs(db),
     results: pgResults(db),

@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  ROLLUP_KEYS,
   foldChapterDays,
   foldSessionDays,
   mergeChapterDays,
@@ -19,6 +20,7 @@ import {
   mergeSessionDays,
 } from '../../domain/reports/rollups.js';
 import type { RollupStore } from '../store.js';
+import type { TouchedDays as Touched } from '../touched-days.js';
 import type { PgDb, Tx } from './database.js';
 import { num } from './rows.js';
 
@@ -115,25 +117,8 @@ export async function refoldAnnotation(
   await tx.run(REFOLD_CHAPTERS, [accountId, annotationId]);
 }
 
-/** The (account, UTC day) pairs this process appended partials to since the last compaction. */
-export class TouchedDays {
-  private days = new Map<string, Set<string>>();
-
-  add(accountId: string, day: string): void {
-    let days = this.days.get(accountId);
-    if (!days) this.days.set(accountId, (days = new Set()));
-    days.add(day);
-  }
-
-  /** Every pair recorded, forgetting them. */
-  take(): [accountId: string, day: string][] {
-    const taken = [...this.days].flatMap(([accountId, days]) =>
-      [...days].map((day): [string, string] => [accountId, day]),
-    );
-    this.days = new Map();
-    return taken;
-  }
-}
+/** The pairs to compact, days spelled `YYYY-MM-DD`. */
+export type TouchedDays = Touched<string>;
 
 /**
  * The partials of account $1's day $2 in `table` whose key has more than one: the rows merging
@@ -141,9 +126,10 @@ export class TouchedDays {
  * of its sessions get partials (a day of 150,000 sessions: 0.15 s to find nothing to merge,
  * where deleting and inserting them all took 1 to 2 s, and left as many dead rows).
  */
-const partialsToMerge = (table: string, key: string) =>
+const partialsToMerge = (table: keyof typeof ROLLUP_KEYS) =>
   `SELECT unnest(array_agg(ctid)) FROM ${table}
-    WHERE account_id = $1 AND day = $2::date GROUP BY ${key} HAVING count(*) > 1`;
+    WHERE account_id = $1 AND day = $2::date
+    GROUP BY ${ROLLUP_KEYS[table].join(', ')} HAVING count(*) > 1`;
 
 /**
  * One (account, day)'s partials of the three tables merged into one row per key; the number of rows
@@ -153,22 +139,19 @@ const partialsToMerge = (table: string, key: string) =>
  */
 const COMPACT_DAY = `WITH session_gone AS (
   DELETE FROM session_days
-  WHERE ctid = ANY (ARRAY(${partialsToMerge('session_days', 'session_id, project_id, experience_id')}))
+  WHERE ctid = ANY (ARRAY(${partialsToMerge('session_days')}))
   RETURNING *
 ), session_merged AS (
   INSERT INTO session_days ${mergeSessionDays('session_gone', 'postgres')} RETURNING 1
 ), project_gone AS (
   DELETE FROM project_days
-  WHERE ctid = ANY (ARRAY(${partialsToMerge('project_days', 'project_id, experience_id')}))
+  WHERE ctid = ANY (ARRAY(${partialsToMerge('project_days')}))
   RETURNING *
 ), project_merged AS (
   INSERT INTO project_days ${mergeProjectDays('project_gone', 'postgres')} RETURNING 1
 ), chapter_gone AS (
   DELETE FROM chapter_days
-  WHERE ctid = ANY (ARRAY(${partialsToMerge(
-    'chapter_days',
-    'project_id, experience_id, source_id, chapter_id, is_view',
-  )}))
+  WHERE ctid = ANY (ARRAY(${partialsToMerge('chapter_days')}))
   RETURNING *
 ), chapter_merged AS (
   INSERT INTO chapter_days ${mergeChapterDays('chapter_gone', 'postgres')} RETURNING 1
