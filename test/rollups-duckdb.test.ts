@@ -1,8 +1,9 @@
 /**
  * The report rollups of the embedded store (src/domain/reports/rollups.ts, src/store/duckdb/
  * rollups.ts): after any sequence of appends, catalog changes and compactions, `session_days`,
- * `project_days` and `chapter_days` merge to exactly what one fold of all events gives with the catalog of now — and
- * after a kill -9 too. The store is assembled over a `DuckDb` the test keeps, to read the tables
+ * `project_days` and `chapter_days` merge to exactly what one fold of all events gives with the
+ * catalog of now, and `widget_events` holds exactly the rows its fold gives — and after a kill -9
+ * too. The store is assembled over a `DuckDb` the test keeps, to read the tables
  * and to break one on purpose.
  */
 import assert from 'node:assert/strict';
@@ -14,6 +15,7 @@ import {
   foldChapterDays,
   foldProjectDays,
   foldSessionDays,
+  foldWidgetEvents,
   mergeChapterDays,
   mergeProjectDays,
   mergeSessionDays,
@@ -70,6 +72,7 @@ const mergedRollups = async (db: DuckDb) => ({
   sessions: await rowsOf(db, mergeSessionDays('session_days', 'duckdb')),
   projects: await rowsOf(db, mergeProjectDays('project_days', 'duckdb')),
   chapters: await rowsOf(db, mergeChapterDays('chapter_days', 'duckdb')),
+  widgets: await rowsOf(db, 'SELECT * FROM widget_events'),
 });
 
 /** One fold of every event, with the catalog as it is now. */
@@ -86,6 +89,7 @@ const foldOfAllEvents = async (db: DuckDb) => ({
     db,
     mergeChapterDays(`(${foldChapterDays('events', 'duckdb')})`, 'duckdb'),
   ),
+  widgets: await rowsOf(db, foldWidgetEvents('events', 'duckdb')),
 });
 
 describe('rollups (DuckDB)', () => {
@@ -143,7 +147,7 @@ describe('rollups (DuckDB)', () => {
 
   it('appends partials with every batch that merge to a fold of all events', async () => {
     for (const batch of batches(12, 5, chapterEvents)) await store.events.append(keyed(batch));
-    assert.equal(await count('events'), 12 * 9);
+    assert.equal(await count('events'), 12 * 13);
     // Several partials per key: batches split sessions (and chapters).
     assert.ok((await count('session_days')) > 12 * 2);
     assert.ok(
@@ -155,6 +159,8 @@ describe('rollups (DuckDB)', () => {
     const folded = await foldedNow();
     // Views of b0/b1 and clicks of c1 targeting them, per project (p0, p1) and experience.
     assert.equal(folded.chapters.length, 8);
+    // Each session's sign-in view and submit, and poll submit (not its view).
+    assert.equal(folded.widgets.length, 12 * 3);
     assert.deepEqual(await merged(), folded);
     assert.deepEqual(await rows('SELECT * FROM annotations_seen'), [
       { account_id: ACCOUNT, annotation_id: 'a1' },
@@ -163,6 +169,8 @@ describe('rollups (DuckDB)', () => {
       { account_id: ACCOUNT, annotation_id: 'b0' },
       { account_id: ACCOUNT, annotation_id: 'b1' },
       { account_id: ACCOUNT, annotation_id: 'c1' },
+      { account_id: ACCOUNT, annotation_id: 'pl' },
+      { account_id: ACCOUNT, annotation_id: 'si' },
     ]);
   });
 
@@ -199,6 +207,7 @@ describe('rollups (DuckDB)', () => {
         sessions: await rows('SELECT * FROM session_days'),
         projects: await rows('SELECT * FROM project_days'),
         chapters: await rows('SELECT * FROM chapter_days'),
+        widgets: await rows('SELECT * FROM widget_events'),
       },
       before,
     );
@@ -306,6 +315,51 @@ describe('rollups (DuckDB)', () => {
     assert.deepEqual(await merged(), await foldedNow());
   });
 
+  it('re-folds the widget events of an annotation whose catalog type changes', async () => {
+    const widget = { session_id: 'ws', project_id: 'p0', annotation_id: 'w1' };
+    await store.events.append(
+      keyed([
+        event({
+          ...widget,
+          kind: 'annotation_view',
+          annotation_type: 'pop',
+          text: 'Widget',
+          ts: at(DAY[2], '09:00:00'),
+        }),
+        event({
+          ...widget,
+          kind: 'annotation_action',
+          action: 'submit',
+          annotation_type: 'pop',
+          response: 'yes',
+          sign_in_type: 'auto',
+          ts: at(DAY[2], '09:00:01'),
+        }),
+      ]),
+    );
+    const ofW1 = () => rows(`SELECT kind, atype FROM widget_events WHERE annotation_id = 'w1'`);
+    assert.deepEqual(await ofW1(), [], 'a pop is no widget');
+    await store.catalog.createAnnotation(annotation('w1', 'signin'));
+    assert.deepEqual(await ofW1(), [
+      { kind: 'annotation_action', atype: 'signin' },
+      { kind: 'annotation_view', atype: 'signin' },
+    ]);
+    assert.deepEqual(await merged(), await foldedNow());
+    await retype('w1', 'poll');
+    assert.deepEqual(await ofW1(), [{ kind: 'annotation_action', atype: 'poll' }], 'submits only');
+    assert.deepEqual(await merged(), await foldedNow());
+    await retype('w1', 'pop');
+    assert.deepEqual(await ofW1(), []);
+    assert.deepEqual(await merged(), await foldedNow());
+    // And a widget sent as one that the catalog says is none.
+    await store.catalog.createAnnotation(annotation('si', 'pop'));
+    assert.deepEqual(await rows(`SELECT * FROM widget_events WHERE annotation_id = 'si'`), []);
+    assert.deepEqual(await merged(), await foldedNow());
+    await retype('si', 'signin');
+    assert.equal(await count(`widget_events WHERE annotation_id = 'si'`), 12 * 2);
+    assert.deepEqual(await merged(), await foldedNow());
+  });
+
   it('folds a duplicate event once', async () => {
     const before = await merged();
     const first = event({
@@ -324,12 +378,32 @@ describe('rollups (DuckDB)', () => {
       1,
     );
     assert.equal((await sessionRow('dup', DAY[2]))?.navigation, 1n, 'a1 is contents now: once');
+    const submit = event({
+      session_id: 'dup',
+      kind: 'annotation_action',
+      action: 'submit',
+      annotation_id: 'pl',
+      annotation_type: 'poll',
+      response: 'r0',
+      event_key: 1_000_002n,
+      ts: at(DAY[2], '12:00:01'),
+    });
+    assert.deepEqual(await store.events.append([submit, { ...submit }]), { duplicates: [1] });
+    assert.deepEqual(await store.events.append([submit]), { duplicates: [0] });
+    assert.equal(await count(`widget_events WHERE session_id = 'dup'`), 1);
     assert.notDeepEqual(await merged(), before);
     assert.deepEqual(await merged(), await foldedNow());
   });
 
   it('keeps neither the events nor their partials of an append that fails', async () => {
-    const tables = ['events', 'session_days', 'project_days', 'chapter_days', 'annotations_seen'];
+    const tables = [
+      'events',
+      'session_days',
+      'project_days',
+      'chapter_days',
+      'widget_events',
+      'annotations_seen',
+    ];
     const counts = async () => Promise.all(tables.map(count));
     const before = await counts();
     // A batch naming an annotation no event named before: the last statement of its transaction
@@ -365,12 +439,14 @@ describe('rollups (DuckDB)', () => {
   it('backfills the rollups from the stored events when the migration runs', async () => {
     const expected = await foldedNow();
     const seen = await rows('SELECT * FROM annotations_seen');
-    // Undo migration 4 and run it again over the events stored so far.
+    assert.ok(expected.widgets.length > 0);
+    // Undo migrations 4 and 5 and run them again over the events stored so far.
     await db.run('DROP TABLE session_days');
     await db.run('DROP TABLE project_days');
     await db.run('DROP TABLE chapter_days');
     await db.run('DROP TABLE annotations_seen');
-    await db.run('DELETE FROM schema_migrations WHERE version = 4');
+    await db.run('DROP TABLE widget_events');
+    await db.run('DELETE FROM schema_migrations WHERE version IN (4, 5)');
     await migrate(db);
     assert.deepEqual(await merged(), expected);
     assert.deepEqual(await rows('SELECT * FROM annotations_seen'), seen);

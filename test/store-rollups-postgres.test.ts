@@ -1,8 +1,9 @@
 /**
  * The report rollups of server mode (src/domain/reports/rollups.ts, src/store/postgres/
  * rollups.ts): after any sequence of appends, catalog changes and compactions — on one node or on
- * two at once — `session_days`, `project_days` and `chapter_days` merge to exactly what one fold of all events
- * gives with the catalog of now. PostgreSQL only (CUEPOINT_TEST_BACKEND=postgres): each run gets
+ * two at once — `session_days`, `project_days` and `chapter_days` merge to exactly what one fold
+ * of all events gives with the catalog of now, and `widget_events` holds exactly the rows its fold
+ * gives. PostgreSQL only (CUEPOINT_TEST_BACKEND=postgres): each run gets
  * a database of its own, read directly through a `PgDb` the test keeps.
  */
 import assert from 'node:assert/strict';
@@ -13,9 +14,11 @@ import {
   CHAPTER_DAYS_COLUMNS,
   PROJECT_DAYS_COLUMNS,
   SESSION_DAYS_COLUMNS,
+  WIDGET_EVENTS_COLUMNS,
   foldChapterDays,
   foldProjectDays,
   foldSessionDays,
+  foldWidgetEvents,
   mergeChapterDays,
   mergeProjectDays,
   mergeSessionDays,
@@ -35,8 +38,9 @@ import {
   type SessionParts,
 } from './helpers/rollup-events.js';
 
-/** The migration that made the rollups. */
+/** The migrations that made the rollups, and `widget_events`. */
 const ROLLUPS_MIGRATION = MIGRATIONS.find((m) => m.sql.some((s) => s.includes('session_days')))!;
+const WIDGETS_MIGRATION = MIGRATIONS.find((m) => m.sql.some((s) => s.includes('widget_events')))!;
 
 /**
  * Day 2's chapter: a view of ch{n%2} (sent as `bookmark`) and a chapter-menu click (menu, sent as
@@ -93,12 +97,15 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
       `SELECT * FROM (${mergeChapterDays(source, 'postgres')}) m ${byEveryColumn(CHAPTER_DAYS_COLUMNS)}`,
       params,
     );
+  const widgetRows = (source: string) =>
+    db.all(`SELECT * FROM ${source} ${byEveryColumn(WIDGET_EVENTS_COLUMNS)}`);
 
   /** The rollups as stored, merged per key: what reports read. */
   const merged = async () => ({
     sessions: await sessionRows('session_days'),
     projects: await projectRows('project_days'),
     chapters: await chapterRows('chapter_days'),
+    widgets: await widgetRows('widget_events'),
   });
 
   /** One fold of every event, with the catalog as it is now. */
@@ -106,6 +113,7 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
     sessions: await sessionRows(`(${foldSessionDays('events', 'postgres')}) f`),
     projects: await projectRows(`(${foldProjectDays('events', 'postgres')}) f`),
     chapters: await chapterRows(`(${foldChapterDays('events', 'postgres')}) f`),
+    widgets: await widgetRows(`(${foldWidgetEvents('events', 'postgres')}) f`),
   });
 
   const count = async (table: string) =>
@@ -185,6 +193,7 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
       ['session_days', SESSION_DAYS_COLUMNS],
       ['project_days', PROJECT_DAYS_COLUMNS],
       ['chapter_days', CHAPTER_DAYS_COLUMNS],
+      ['widget_events', WIDGET_EVENTS_COLUMNS],
     ] as const) {
       const stored = await db.all(
         `SELECT column_name FROM information_schema.columns
@@ -200,12 +209,15 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
 
   it('appends partials with every batch that merge to a fold of all events', async () => {
     for (const batch of batches(12, 5, chapterEvents)) await store.events.append(keyed(batch));
-    assert.equal(await count('events'), 12 * 9);
+    assert.equal(await count('events'), 12 * 13);
     // Several partials per key: batches split sessions, and chapters' days.
     assert.ok((await count('session_days')) > 12 * 2);
     const chapters = await chapterRows('chapter_days');
     assert.ok((await count('chapter_days')) > chapters.length);
-    assert.deepEqual(await merged(), await foldedNow());
+    const folded = await foldedNow();
+    assert.deepEqual(await merged(), folded);
+    // Each session's sign-in view and submit, and poll submit (not its view).
+    assert.equal(folded.widgets.length, 12 * 3);
     // Views and menu clicks of the 8 sessions with a project, ch0 and ch1 alternating.
     assert.equal(
       chapters.reduce((n, row) => n + Number(row.n), 0),
@@ -220,6 +232,8 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
       { account_id: ACCOUNT, annotation_id: 'ch0' },
       { account_id: ACCOUNT, annotation_id: 'ch1' },
       { account_id: ACCOUNT, annotation_id: 'menu' },
+      { account_id: ACCOUNT, annotation_id: 'pl' },
+      { account_id: ACCOUNT, annotation_id: 'si' },
     ]);
   });
 
@@ -241,6 +255,7 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
         sessions: await db.all(`SELECT * FROM session_days ${byEveryColumn(SESSION_DAYS_COLUMNS)}`),
         projects: await db.all(`SELECT * FROM project_days ${byEveryColumn(PROJECT_DAYS_COLUMNS)}`),
         chapters: await db.all(`SELECT * FROM chapter_days ${byEveryColumn(CHAPTER_DAYS_COLUMNS)}`),
+        widgets: await widgetRows('widget_events'),
       },
       before,
     );
@@ -378,6 +393,52 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
     await compacted();
   });
 
+  it('re-folds the widget events of an annotation whose catalog type changes', async () => {
+    const widget = { session_id: 'ws', project_id: 'p0', annotation_id: 'w1' };
+    await store.events.append(
+      keyed([
+        event({
+          ...widget,
+          kind: 'annotation_view',
+          annotation_type: 'pop',
+          text: 'Widget',
+          ts: at(DAY[2], '09:00:00'),
+        }),
+        event({
+          ...widget,
+          kind: 'annotation_action',
+          action: 'submit',
+          annotation_type: 'pop',
+          response: 'yes',
+          sign_in_type: 'auto',
+          ts: at(DAY[2], '09:00:01'),
+        }),
+      ]),
+    );
+    const ofW1 = () =>
+      db.all(`SELECT kind, atype FROM widget_events WHERE annotation_id = 'w1' ORDER BY kind`);
+    assert.deepEqual(await ofW1(), [], 'a pop is no widget');
+    await store.catalog.createAnnotation(annotation('w1', 'signin'));
+    assert.deepEqual(await ofW1(), [
+      { kind: 'annotation_action', atype: 'signin' },
+      { kind: 'annotation_view', atype: 'signin' },
+    ]);
+    assert.deepEqual(await merged(), await foldedNow());
+    await retype('w1', 'poll');
+    assert.deepEqual(await ofW1(), [{ kind: 'annotation_action', atype: 'poll' }], 'submits only');
+    assert.deepEqual(await merged(), await foldedNow());
+    await retype('w1', 'pop');
+    assert.deepEqual(await ofW1(), []);
+    assert.deepEqual(await merged(), await foldedNow());
+    // And a widget sent as one that the catalog says is none.
+    await store.catalog.createAnnotation(annotation('si', 'pop'));
+    assert.equal(await count(`widget_events WHERE annotation_id = 'si'`), 0);
+    assert.deepEqual(await merged(), await foldedNow());
+    await retype('si', 'signin');
+    assert.equal(await count(`widget_events WHERE annotation_id = 'si'`), 12 * 2);
+    assert.deepEqual(await merged(), await foldedNow());
+  });
+
   it('folds a duplicate event once', async () => {
     const before = await merged();
     const first = event({
@@ -393,6 +454,19 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
     assert.deepEqual(await store.events.append([again]), { duplicates: [0] });
     assert.equal(await count("events WHERE session_id = 'dup'"), 1);
     assert.equal((await sessionRow('dup', DAY[2])).navigation, 1, 'a1 is contents now: once');
+    const submit = event({
+      session_id: 'dup',
+      kind: 'annotation_action',
+      action: 'submit',
+      annotation_id: 'pl',
+      annotation_type: 'poll',
+      response: 'r0',
+      event_key: 1_000_002n,
+      ts: at(DAY[2], '12:00:01'),
+    });
+    assert.deepEqual(await store.events.append([submit, { ...submit }]), { duplicates: [1] });
+    assert.deepEqual(await store.events.append([submit]), { duplicates: [0] });
+    assert.equal(await count(`widget_events WHERE session_id = 'dup'`), 1);
     assert.notDeepEqual(await merged(), before);
     assert.deepEqual(await merged(), await foldedNow());
   });
@@ -431,10 +505,16 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
   it('backfills the rollups from the stored events when the migration runs', async () => {
     const expected = await foldedNow();
     assert.ok(expected.chapters.length > 0);
+    assert.ok(expected.widgets.length > 0);
     const seen = await db.all('SELECT * FROM annotations_seen ORDER BY 1, 2');
-    // Undo the migration and run it again over the events stored so far.
-    await db.run('DROP TABLE session_days, project_days, chapter_days, annotations_seen');
-    await db.run('DELETE FROM schema_migrations WHERE version = $1', [ROLLUPS_MIGRATION.version]);
+    // Undo the migrations and run them again over the events stored so far.
+    await db.run(
+      'DROP TABLE session_days, project_days, chapter_days, annotations_seen, widget_events',
+    );
+    await db.run('DELETE FROM schema_migrations WHERE version IN ($1, $2)', [
+      ROLLUPS_MIGRATION.version,
+      WIDGETS_MIGRATION.version,
+    ]);
     await migrate(db);
     assert.deepEqual(await merged(), expected);
     assert.deepEqual(await db.all('SELECT * FROM annotations_seen ORDER BY 1, 2'), seen);

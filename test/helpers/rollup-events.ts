@@ -39,8 +39,9 @@ export interface SessionParts {
 /**
  * One session's events over two days: a load, plays and progress, a sign-in midway (user and
  * username), annotation actions and views — of annotations a1 (sent as `pop`), a2 (sent as
- * `pop`, viewed) and a3 (no type, a target time) — and the project facts the players send; then
- * what `more` adds on day 2 (each rollup test its chapter events).
+ * `pop`, viewed) and a3 (no type, a target time) — the project facts the players send, and on day
+ * 2 a sign-in widget's view and submit (si, sent as `signin`) and a poll's view and submit (pl,
+ * sent as `poll`); then what `more` adds on day 2 (each rollup test its chapter events).
  */
 function sessionEvents(
   session: string,
@@ -110,7 +111,43 @@ function sessionEvents(
       play_time_accrued: 30 + n,
       ts: sessionTime(DAY[1], '09:00:30'),
     }),
+    ...widgetEvents(base, sessionTime, n),
     ...more({ base, time: sessionTime }, n),
+  ];
+}
+
+/**
+ * Day 2's widgets: a view and a submit of sign-in si (manual, automatic or skipped), a view and a
+ * submit of poll pl (one of two responses): what `widget_events` keeps but the poll's view.
+ */
+function widgetEvents(base: SessionParts['base'], time: SessionTime, n: number): NewEvent[] {
+  const signin = { ...base, annotation_id: 'si', annotation_type: 'signin' };
+  const poll = { ...base, annotation_id: 'pl', annotation_type: 'poll' };
+  return [
+    event({
+      ...signin,
+      kind: 'annotation_view',
+      text: `Sign in ${n}`,
+      ts: time(DAY[1], '09:00:20'),
+    }),
+    event({
+      ...signin,
+      kind: 'annotation_action',
+      action: 'submit',
+      sign_in_type: n % 3 === 1 ? 'auto' : null,
+      skipped: n % 3 === 2 ? true : null,
+      ts: time(DAY[1], '09:00:21'),
+    }),
+    event({ ...poll, kind: 'annotation_view', text: 'Poll', ts: time(DAY[1], '09:00:25') }),
+    event({
+      ...poll,
+      kind: 'annotation_action',
+      action: 'submit',
+      response: `r${n % 2}`,
+      poll_type: 'single',
+      prompt: `Prompt ${n}`,
+      ts: time(DAY[1], '09:00:26'),
+    }),
   ];
 }
 

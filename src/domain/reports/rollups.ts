@@ -14,11 +14,14 @@
  *
  * Partials are appended per commit (no upsert: no lock between writers) and merged later by the
  * store's compaction (`mergeSessionDays` / `mergeProjectDays`), which changes no report.
+ * `chapter_days` holds partials too; `widget_events` does not: one narrow row per sign-in or poll
+ * event, for the widget summaries, never merged.
  *
  * The annotation type that interactions and the four action kinds depend on comes from the
  * catalog as it is when the events are folded; a catalog change that alters the type of an
- * annotation the events already name re-folds the sessions that name it (the stores do that in
- * the catalog write), so the rollups always equal a fold of the events with the catalog of now.
+ * annotation the events already name re-folds the sessions that name it, and the `chapter_days`
+ * and `widget_events` rows of its own events (the stores do that in the catalog write), so the
+ * rollups always equal a fold of the events with the catalog of now.
  */
 import type { SqlDialect } from './definition.js';
 import { CATEGORY, INTERACTION, is, jsonSql, latestBy } from './sql.js';
@@ -239,6 +242,53 @@ export function mergeChapterDays(source: string, dialect: SqlDialect): string {
     .join(',\n  ')}
 FROM ${source}
 GROUP BY ${keys}`;
+}
+
+/**
+ * `widget_events`' columns in table order: one row per stored event of a sign-in widget (every
+ * kind: views, ends, actions) or per submit of a poll, with what the widget summaries read of it.
+ * Not partials: each row is one event, final when written, so there is nothing to merge.
+ */
+export const WIDGET_EVENTS_COLUMNS: readonly (readonly [string, RollupColumnType])[] = [
+  ['account_id', 'text'],
+  ['day', 'date'],
+  ['ts', 'timestamp'],
+  ['seq', 'bigint'],
+  ['session_id', 'text'],
+  ['project_id', 'text'],
+  ['experience_id', 'text'],
+  ['annotation_id', 'text'],
+  ['atype', 'text'],
+  ['kind', 'text'],
+  ['action', 'text'],
+  ['text', 'text'],
+  ['skipped', 'boolean'],
+  ['sign_in_type', 'text'],
+  ['response', 'text'],
+  ['poll_type', 'text'],
+  ['prompt', 'text'],
+];
+
+/**
+ * The `widget_events` rows of the events in `source` (see `foldSessionDays`), in table column
+ * order: the events naming an annotation whose type is `signin` — all of them, since the sign-in
+ * summary counts views and takes the latest text of any — or `poll` when they are submits, the
+ * only poll events its summary reads.
+ */
+export function foldWidgetEvents(source: string, _dialect: SqlDialect): string {
+  // No dialect seam (no JSON, no latest): the parameter keeps the folds' one signature.
+  return `SELECT account_id, CAST(ts AS DATE) AS day, ts, seq, session_id, project_id,
+  experience_id, annotation_id, atype, kind, action, text, skipped, sign_in_type, response,
+  poll_type, prompt
+FROM (
+  SELECT e.account_id, e.ts, e.seq, e.session_id, e.project_id, e.experience_id, e.annotation_id,
+    COALESCE(a.type, e.annotation_type) AS atype, e.kind, e.action, e.text, e.skipped,
+    e.sign_in_type, e.response, e.poll_type, e.prompt
+  FROM ${source} e
+  LEFT JOIN annotations a ON a.account_id = e.account_id AND a.id = e.annotation_id
+  WHERE e.annotation_id IS NOT NULL
+) f
+WHERE atype = 'signin' OR (atype = 'poll' AND kind = 'annotation_action' AND action = 'submit')`;
 }
 
 /**

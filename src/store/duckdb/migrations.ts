@@ -7,9 +7,11 @@ import {
   CHAPTER_DAYS_COLUMNS,
   PROJECT_DAYS_COLUMNS,
   SESSION_DAYS_COLUMNS,
+  WIDGET_EVENTS_COLUMNS,
   foldChapterDays,
   foldProjectDays,
   foldSessionDays,
+  foldWidgetEvents,
   type RollupColumnType,
 } from '../../domain/reports/rollups.js';
 import type { DuckDb } from './database.js';
@@ -105,6 +107,14 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
       `INSERT INTO project_days BY NAME ${foldProjectDays('events', 'duckdb')}`,
       `INSERT INTO chapter_days BY NAME ${foldChapterDays('events', 'duckdb')}`,
       `INSERT INTO annotations_seen ${namedAnnotations('events')}`,
+    ],
+  },
+  {
+    version: 5,
+    name: 'report rollups: widget_events',
+    sql: [
+      rollupTable('widget_events', WIDGET_EVENTS_COLUMNS),
+      `INSERT INTO widget_events BY NAME ${foldWidgetEvents('events', 'duckdb')}`,
     ],
   },
 ];

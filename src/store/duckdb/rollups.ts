@@ -1,8 +1,9 @@
 /**
  * The report rollups in DuckDB (src/domain/reports/rollups.ts): `session_days`, `project_days`
- * and `chapter_days` partials appended with every commit of events, the sessions (and the
- * annotation's chapter partials) re-folded when the catalog changes an annotation type their
- * events depend on, and the compaction that merges partials.
+ * and `chapter_days` partials and `widget_events` rows appended with every commit of events, the
+ * sessions (and the annotation's chapter partials and widget events) re-folded when the catalog
+ * changes an annotation type their events depend on, and the compaction that merges partials
+ * (`widget_events` rows are final: nothing to merge).
  *
  * Everything here runs on the writer connection, inside the caller's transaction (the append or
  * catalog write it belongs to) or its own (compaction), so readers never see events without their
@@ -14,6 +15,7 @@ import {
   foldChapterDays,
   foldProjectDays,
   foldSessionDays,
+  foldWidgetEvents,
   mergeChapterDays,
   mergeProjectDays,
   mergeSessionDays,
@@ -95,6 +97,7 @@ export async function foldAppended(
   await conn.run(`INSERT INTO session_days BY NAME ${foldSessionDays(appended, 'duckdb')}`);
   await conn.run(`INSERT INTO project_days BY NAME ${foldProjectDays(appended, 'duckdb')}`);
   await conn.run(`INSERT INTO chapter_days BY NAME ${foldChapterDays(appended, 'duckdb')}`);
+  await conn.run(`INSERT INTO widget_events BY NAME ${foldWidgetEvents(appended, 'duckdb')}`);
   if (seen.anyNew(events)) {
     await conn.run(
       `INSERT INTO annotations_seen ${namedAnnotations(appended)} ON CONFLICT DO NOTHING`,
@@ -106,8 +109,8 @@ export async function foldAppended(
  * After a catalog write set the type of annotation (`accountId`, `id`) from `before` (null: no
  * row had that ID) to `after`, in the caller's transaction: when stored events name it, the
  * sessions they belong to are folded again, every day of them, with the catalog as it now is, and
- * so are the `chapter_days` partials of its events (their `source_id`). `project_days` reads no
- * annotation type and stays.
+ * so are the `chapter_days` partials of its events (their `source_id`) and its `widget_events`
+ * rows. `project_days` reads no annotation type and stays.
  */
 export async function refoldIfRetyped(
   conn: DuckDBConnection,
@@ -134,14 +137,14 @@ export async function refoldIfRetyped(
     `INSERT INTO session_days BY NAME ${foldSessionDays(`(SELECT * FROM events WHERE ${inSessions})`, 'duckdb')}`,
   );
   await conn.run('DROP TABLE refold_sessions');
-  const ofAnnotation = `account_id = ${account} AND source_id = ${lit(id)}`;
-  await conn.run(`DELETE FROM chapter_days WHERE ${ofAnnotation}`);
+  const ofAnnotation = `account_id = ${account} AND annotation_id = ${lit(id)}`;
+  const itsEvents = `(SELECT * FROM events WHERE ${ofAnnotation})`;
   await conn.run(
-    `INSERT INTO chapter_days BY NAME ${foldChapterDays(
-      `(SELECT * FROM events WHERE account_id = ${account} AND annotation_id = ${lit(id)})`,
-      'duckdb',
-    )}`,
+    `DELETE FROM chapter_days WHERE account_id = ${account} AND source_id = ${lit(id)}`,
   );
+  await conn.run(`INSERT INTO chapter_days BY NAME ${foldChapterDays(itsEvents, 'duckdb')}`);
+  await conn.run(`DELETE FROM widget_events WHERE ${ofAnnotation}`);
+  await conn.run(`INSERT INTO widget_events BY NAME ${foldWidgetEvents(itsEvents, 'duckdb')}`);
 }
 
 /** A rollup table, its key and how its partials merge. */

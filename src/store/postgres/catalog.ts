@@ -167,8 +167,8 @@ async function insertOrRevive<T extends { account_id: string; id: string }>(
 /**
  * The rollups fold each event with its annotation's type in the catalog: when a write leaves an
  * annotation with another type than it had (`previousType`; undefined when it had no row), the
- * sessions whose events name it, and its own chapter partials, are folded again. Soft deletes
- * keep the type, and need nothing.
+ * sessions whose events name it, and its own chapter partials and widget events, are folded
+ * again. Soft deletes keep the type, and need nothing.
  */
 async function refoldIfRetyped(
   tx: Tx,

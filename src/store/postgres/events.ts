@@ -8,7 +8,12 @@
  * flushed (synchronous_commit).
  */
 import { EVENT_COLUMNS, type NewEvent } from '../../domain/events/stored-event.js';
-import { foldChapterDays, foldProjectDays, foldSessionDays } from '../../domain/reports/rollups.js';
+import {
+  foldChapterDays,
+  foldProjectDays,
+  foldSessionDays,
+  foldWidgetEvents,
+} from '../../domain/reports/rollups.js';
 import type { EventStore } from '../store.js';
 import { storableJson, tsParam, type PgDb, type Prepared } from './database.js';
 import { withAccountsShared, type TouchedDays } from './rollups.js';
@@ -31,6 +36,7 @@ const COLUMNS = EVENT_COLUMNS.filter(
 const SESSION_FOLD = foldSessionDays('stored', 'postgres');
 const PROJECT_FOLD = foldProjectDays('stored', 'postgres');
 const CHAPTER_FOLD = foldChapterDays('stored', 'postgres');
+const WIDGET_FOLD = foldWidgetEvents('stored', 'postgres');
 
 /**
  * What the statement returns of the rows it inserts: `event_key`, and the columns the folds read
@@ -40,13 +46,14 @@ const CHAPTER_FOLD = foldChapterDays('stored', 'postgres');
 const RETURNED = COLUMNS.map(([name]) => name).filter(
   (name) =>
     name === 'event_key' ||
-    new RegExp(`\\b${name}\\b`).test(SESSION_FOLD + PROJECT_FOLD + CHAPTER_FOLD),
+    new RegExp(`\\b${name}\\b`).test(SESSION_FOLD + PROJECT_FOLD + CHAPTER_FOLD + WIDGET_FOLD),
 );
 
 /**
- * The rows inserted (`stored`) are folded into partials appended to the rollups, and the
- * annotations they name are listed in `annotations_seen` (for the catalog's re-folds), in the
- * order of their key so that two appends naming the same new ones cannot deadlock. Prepared:
+ * The rows inserted (`stored`) are folded into partials appended to the rollups (their sign-in
+ * and poll events into `widget_events` rows), and the annotations they name are listed in
+ * `annotations_seen` (for the catalog's re-folds), in the order of their key so that two appends
+ * naming the same new ones cannot deadlock. Prepared:
  * planning it costs more than running it on the few events of a quiet moment's commit.
  */
 const INSERT: Prepared = {
@@ -62,6 +69,8 @@ const INSERT: Prepared = {
   INSERT INTO project_days ${PROJECT_FOLD}
 ), chapter_parts AS (
   INSERT INTO chapter_days ${CHAPTER_FOLD}
+), widget_parts AS (
+  INSERT INTO widget_events ${WIDGET_FOLD}
 ), seen AS (
   INSERT INTO annotations_seen
   SELECT DISTINCT account_id, annotation_id FROM stored WHERE annotation_id IS NOT NULL

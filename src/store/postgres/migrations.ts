@@ -12,9 +12,11 @@ import {
   CHAPTER_DAYS_COLUMNS,
   PROJECT_DAYS_COLUMNS,
   SESSION_DAYS_COLUMNS,
+  WIDGET_EVENTS_COLUMNS,
   foldChapterDays,
   foldProjectDays,
   foldSessionDays,
+  foldWidgetEvents,
   type RollupColumnType,
 } from '../../domain/reports/rollups.js';
 import type { PgDb } from './database.js';
@@ -150,6 +152,21 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
         SELECT DISTINCT account_id, annotation_id FROM events WHERE annotation_id IS NOT NULL`,
       // Statistics for the planner now, not whenever autovacuum next looks (if it runs at all).
       'ANALYZE session_days, project_days, chapter_days',
+    ],
+  },
+  {
+    version: 3,
+    name: 'report rollups: widget_events',
+    sql: [
+      // One row per sign-in event and poll submit (rollups.ts), read by the widget summaries one
+      // account's days in a range.
+      `CREATE TABLE widget_events (\n  ${rollupColumns(WIDGET_EVENTS_COLUMNS, ['account_id', 'day', 'ts', 'seq', 'session_id', 'annotation_id', 'atype', 'kind'])}\n)`,
+      'CREATE INDEX widget_events_account_day ON widget_events (account_id, day)',
+      // As in version 2: a node of the previous version, which appends without this fold, waits
+      // until the backfill commits.
+      'LOCK TABLE events IN SHARE MODE',
+      `INSERT INTO widget_events ${foldWidgetEvents('events', 'postgres')}`,
+      'ANALYZE widget_events',
     ],
   },
 ];

@@ -1,7 +1,8 @@
 /**
  * The report rollups in PostgreSQL (src/domain/reports/rollups.ts): the account locks that keep
- * them exact, the re-fold of a session when the catalog changes an annotation's type, and the
- * compaction of the partials each commit appends.
+ * them exact, the re-fold of a session (and of an annotation's chapter partials and widget events)
+ * when the catalog changes an annotation's type, and the compaction of the partials each commit
+ * appends (`widget_events` has none: its rows are final).
  *
  * Why locks: a fold reads the annotation types of the catalog as its statement's snapshot sees
  * them. Appends (and compactions) hold the account's lock SHARED, so they run side by side; a
@@ -15,6 +16,7 @@ import {
   ROLLUP_KEYS,
   foldChapterDays,
   foldSessionDays,
+  foldWidgetEvents,
   mergeChapterDays,
   mergeProjectDays,
   mergeSessionDays,
@@ -93,11 +95,24 @@ INSERT INTO chapter_days ${foldChapterDays(
 )}`;
 
 /**
+ * Annotation $2 of account $1's `widget_events` rows (every day) replaced by a fold of its events
+ * with the catalog as this transaction sees it: they go when it is no sign-in or poll any more,
+ * and come when it becomes one. One statement, as `REFOLD_CHAPTERS`.
+ */
+const REFOLD_WIDGETS = `WITH gone AS (
+  DELETE FROM widget_events WHERE account_id = $1 AND annotation_id = $2
+)
+INSERT INTO widget_events ${foldWidgetEvents(
+  '(SELECT * FROM events WHERE account_id = $1 AND annotation_id = $2)',
+  'postgres',
+)}`;
+
+/**
  * Called by a catalog write, in its transaction and after writing, when annotation `annotationId`
  * now has a type it did not have before (a new annotation, or a changed type): re-folds the
- * sessions whose events name it and the chapter partials of its own events, if any stored event
- * does. Takes the account's lock exclusively even when none does, since an append that has not
- * committed yet may be about to name it.
+ * sessions whose events name it and the chapter partials and widget events of its own events, if
+ * any stored event does. Takes the account's lock exclusively even when none does, since an
+ * append that has not committed yet may be about to name it.
  */
 export async function refoldAnnotation(
   tx: Tx,
@@ -115,6 +130,7 @@ export async function refoldAnnotation(
   await tx.run('SET LOCAL jit = off');
   await tx.run(REFOLD_SESSIONS, [accountId, annotationId]);
   await tx.run(REFOLD_CHAPTERS, [accountId, annotationId]);
+  await tx.run(REFOLD_WIDGETS, [accountId, annotationId]);
 }
 
 /** The pairs to compact, days spelled `YYYY-MM-DD`. */

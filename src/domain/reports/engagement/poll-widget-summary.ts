@@ -5,12 +5,12 @@
  */
 import type { ReportDefinition } from '../definition.js';
 import {
-  eventsCte,
   jsonSql,
   latest,
   listInTimeOrder,
   lit,
   query,
+  rollupWhere,
   sessionViewersCte,
 } from '../sql.js';
 
@@ -20,13 +20,15 @@ export const pollWidgetSummary: ReportDefinition = {
   sql: (scope, dialect) =>
     query(
       [
-        eventsCte(scope),
-        // The submits, read once: their sessions are the only ones whose viewers count.
+        // The submits, from the `widget_events` rollup (which keeps every poll submit, with its
+        // type as the catalog says now) rather than every event in range: their sessions are the
+        // only ones whose viewers count.
         `submits AS (
   SELECT annotation_id, response, project_id, poll_type, prompt, session_id, ts, seq
-  FROM ev
-  WHERE kind = 'annotation_action' AND atype = 'poll' AND action = 'submit'
-    AND annotation_id IS NOT NULL AND response IS NOT NULL
+  FROM widget_events
+  WHERE ${rollupWhere(scope)}
+    AND kind = 'annotation_action' AND atype = 'poll' AND action = 'submit'
+    AND response IS NOT NULL
 )`,
         sessionViewersCte(scope, { of: 'SELECT session_id FROM submits' }),
         `by_response AS (

@@ -7,12 +7,12 @@ import {
   SIGN_IN,
   SIGN_IN_SKIP,
   SIGN_IN_TYPE,
-  eventsCte,
   latest,
   listInTimeOrder,
   lit,
   query,
   ratio,
+  rollupWhere,
   sessionViewersCte,
 } from '../sql.js';
 
@@ -22,12 +22,14 @@ export const signinWidgetSummary: ReportDefinition = {
   sql: (scope, dialect) =>
     query(
       [
-        eventsCte(scope),
-        // The widget's events, read once; only the sessions with a sign-in need their viewer.
+        // The widget's events, from the `widget_events` rollup (every event of a sign-in
+        // annotation, with its type as the catalog says now) rather than every event in range;
+        // only the sessions with a sign-in need their viewer.
         `signin_events AS (
   SELECT annotation_id, project_id, text, kind, action, skipped, sign_in_type, session_id, ts, seq
-  FROM ev
-  WHERE atype = 'signin' AND annotation_id IS NOT NULL
+  FROM widget_events
+  WHERE ${rollupWhere(scope)}
+    AND atype = 'signin'
 )`,
         sessionViewersCte(scope, { of: `SELECT session_id FROM signin_events WHERE ${SIGN_IN}` }),
         `by_widget AS (
