@@ -21,28 +21,29 @@ export const projectEngagementSummaryRaw: ReportDefinition = {
         sessionViewersCte(scope),
         sessionsCte('project_id'),
         projectInfoCte(scope, dialect),
-        `by_session AS (
-  SELECT project_id,
+        // A viewer of a project: active with an interaction on it in scope, else passive. The
+        // session counts are summed per viewer first, so that `sessions` is read once (and
+        // PostgreSQL need not store it for a second reading).
+        `viewers AS (
+  SELECT project_id, viewer_id,
     count(*) FILTER (WHERE has_load) AS loads,
     count(*) FILTER (WHERE has_play) AS plays,
     count(*) FILTER (WHERE has_play AND has_interaction) AS plays_with_interaction,
-    sum(view_time) AS total_view_time_seconds,
+    sum(view_time) AS view_time,
     sum(links) AS links, sum(navigation) AS navigation,
-    sum(responses) AS responses, sum(widgets) AS widgets
-  FROM sessions
-  GROUP BY project_id
-)`,
-        // A viewer of a project: active with an interaction on it in scope, else passive.
-        `viewers AS (
-  SELECT project_id, viewer_id,
+    sum(responses) AS responses, sum(widgets) AS widgets,
     bool_or(has_play) AS played,
-    bool_or(has_interaction) AS active,
-    sum(view_time) AS view_time
+    bool_or(has_interaction) AS active
   FROM sessions
   GROUP BY project_id, viewer_id
 )`,
-        `by_viewer AS (
+        `by_project AS (
   SELECT v.project_id,
+    CAST(sum(v.loads) AS BIGINT) AS loads, CAST(sum(v.plays) AS BIGINT) AS plays,
+    CAST(sum(v.plays_with_interaction) AS BIGINT) AS plays_with_interaction,
+    sum(v.view_time) AS total_view_time_seconds,
+    sum(v.links) AS links, sum(v.navigation) AS navigation,
+    sum(v.responses) AS responses, sum(v.widgets) AS widgets,
     count(*) AS audience,
     count(*) FILTER (WHERE v.active) AS active_audience,
     avg(${cappedPercent('v.view_time', 'pi.duration')}) FILTER (WHERE v.active) AS active_percent_viewed,
@@ -58,11 +59,10 @@ export const projectEngagementSummaryRaw: ReportDefinition = {
   s.plays_with_interaction, ${ratio('s.plays_with_interaction', 's.plays')} AS interaction_rate,
   s.total_view_time_seconds,
   s.links, s.navigation, s.responses, s.widgets,
-  v.audience, v.active_audience, v.audience - v.active_audience AS passive_audience,
-  v.active_percent_viewed, v.passive_percent_viewed
+  s.audience, s.active_audience, s.audience - s.active_audience AS passive_audience,
+  s.active_percent_viewed, s.passive_percent_viewed
 FROM project_info pi
-JOIN by_session s ON s.project_id = pi.project_id
-JOIN by_viewer v ON v.project_id = pi.project_id
+JOIN by_project s ON s.project_id = pi.project_id
 ORDER BY pi.project_id`,
     ),
 };

@@ -3,56 +3,70 @@
  * `user_id`, the others by their anonymous ID or, without one, their session ID.
  */
 import type { ReportDefinition } from '../definition.js';
-import { query, sessionsCte, sessionViewersCte } from '../sql.js';
+import { MULTI_PARTIAL_SESSIONS, latestBy, query, sessionViewersCte } from '../sql.js';
+
+const KINDS = ['links', 'navigation', 'responses', 'widgets'] as const;
 
 export const userEngagementSummaryRaw: ReportDefinition = {
   name: 'user_engagement_summary_raw',
   grain: 'one row per viewer (user ID, else anonymous ID, else session ID) with a session in range',
-  sql: (scope) =>
-    query(
+  sql: (scope, dialect) => {
+    const latestUsername = (expr: string) =>
+      latestBy(expr, 'last_username_ts', 'last_username_seq', dialect, 'last_username');
+    return query(
       [
         sessionViewersCte(scope),
-        sessionsCte(null),
-        `by_session AS (
+        MULTI_PARTIAL_SESSIONS,
+        // One row per session (as `sessionsCte(null)`), with its latest username and the project
+        // it played: a session with one partial is that row; the few of `multi` are combined, and
+        // give one more row per project they played beyond the first (`played_project` only, every
+        // count 0), so that the viewers' videos are counted in the same pass as the rest.
+        `sessions AS (
+  SELECT session_id, has_load, has_play, COALESCE(view_time, 0) AS view_time, first_ts,
+    ${KINDS.join(', ')}, COALESCE(user_id, anonymous_id, session_id) AS viewer_id,
+    last_username, last_username_ts, last_username_seq,
+    CASE WHEN has_play THEN project_id END AS played_project
+  FROM sp
+  WHERE session_id NOT IN (SELECT session_id FROM multi)
+  UNION ALL
+  SELECT session_id, bool_or(has_load), bool_or(has_play), COALESCE(max(view_time), 0),
+    min(first_ts), ${KINDS.map((kind) => `CAST(sum(${kind}) AS BIGINT)`).join(', ')},
+    COALESCE(min(user_id), min(anonymous_id), session_id),
+    ${latestUsername('last_username')}, max(last_username_ts) FILTER (WHERE last_username IS NOT NULL),
+    ${latestUsername('last_username_seq')}, min(project_id) FILTER (WHERE has_play)
+  FROM sp
+  WHERE session_id IN (SELECT session_id FROM multi)
+  GROUP BY session_id
+  UNION ALL
+  SELECT session_id, false, false, 0, NULL, 0, 0, 0, 0, viewer_id, NULL, NULL, NULL, project_id
+  FROM (
+    SELECT session_id, project_id, has_play,
+      COALESCE(min(user_id) OVER session, min(anonymous_id) OVER session, session_id) AS viewer_id,
+      min(project_id) FILTER (WHERE has_play) OVER session AS first_played
+    FROM sp
+    WHERE session_id IN (SELECT session_id FROM multi)
+    WINDOW session AS (PARTITION BY session_id)
+  ) more
+  WHERE has_play AND project_id > first_played
+)`,
+        // DISTINCT counts and the latest username need the rows in viewer order: one sort.
+        `by_viewer AS (
   SELECT viewer_id,
     sum(view_time) AS time_watched_seconds,
     max(first_ts) AS last_session,
     count(*) FILTER (WHERE has_play) AS plays,
     count(*) FILTER (WHERE has_load) AS sessions,
-    sum(links) AS links, sum(navigation) AS navigation,
-    sum(responses) AS responses, sum(widgets) AS widgets
+    ${KINDS.map((kind) => `sum(${kind}) AS ${kind}`).join(', ')},
+    count(DISTINCT played_project) AS videos,
+    ${latestUsername('last_username')} AS username
   FROM sessions
   GROUP BY viewer_id
 )`,
-        // The latest username of the viewer's events, and the projects they played: over the
-        // partials, each with its session's viewer (a window, as in `sessions`, not a join).
-        `parts AS (
-  SELECT sp.last_username, sp.last_username_ts, sp.last_username_seq, sp.project_id, sp.has_play,
-    COALESCE(min(sp.user_id) OVER session, min(sp.anonymous_id) OVER session, sp.session_id) AS viewer_id
-  FROM sp
-  WINDOW session AS (PARTITION BY sp.session_id)
-)`,
-        `played AS (
-  SELECT viewer_id, project_id
-  FROM parts
-  WHERE has_play AND project_id IS NOT NULL
-  GROUP BY viewer_id, project_id
-)`,
-        `videos AS (SELECT viewer_id, count(*) AS videos FROM played GROUP BY viewer_id)`,
-        // DISTINCT ON rather than an ordered aggregate: one sort, no list per viewer.
-        `usernames AS (
-  SELECT DISTINCT ON (viewer_id) viewer_id, last_username AS username
-  FROM parts
-  WHERE last_username IS NOT NULL
-  ORDER BY viewer_id, last_username_ts DESC, last_username_seq DESC
-)`,
       ],
-      `SELECT s.viewer_id AS user_id, u.username, s.time_watched_seconds, s.last_session,
-  s.links, s.navigation, s.responses, s.widgets, COALESCE(v.videos, 0) AS videos, s.plays,
-  s.sessions
-FROM by_session s
-LEFT JOIN usernames u ON u.viewer_id = s.viewer_id
-LEFT JOIN videos v ON v.viewer_id = s.viewer_id
-ORDER BY s.viewer_id`,
-    ),
+      `SELECT viewer_id AS user_id, username, time_watched_seconds, last_session,
+  links, navigation, responses, widgets, videos, plays, sessions
+FROM by_viewer
+ORDER BY viewer_id`,
+    );
+  },
 };
