@@ -313,6 +313,15 @@ sv AS (
 )`;
 }
 
+/**
+ * The sum of a count column over many groups, as a double: exact to 2^53, and PostgreSQL keeps a
+ * double's running sum in place, where `sum` of a BIGINT allocates a NUMERIC state per group —
+ * ~10 % of a project summary grouping 390,000 viewers. Cast the total back to BIGINT.
+ */
+export function sumOfCounts(column: string): string {
+  return `sum(CAST(${column} AS DOUBLE PRECISION))`;
+}
+
 /** A session's viewer (see `sessionViewersCte`), over rows of `sp` grouped within the session. */
 const VIEWER_OF_SESSION = `COALESCE(min(min(user_id)) OVER session, min(min(anonymous_id)) OVER session, session_id)`;
 

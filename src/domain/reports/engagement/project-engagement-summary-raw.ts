@@ -10,7 +10,10 @@ import {
   ratio,
   sessionsCte,
   sessionViewersCte,
+  sumOfCounts,
 } from '../sql.js';
+
+const KINDS = ['links', 'navigation', 'responses', 'widgets'] as const;
 
 export const projectEngagementSummaryRaw: ReportDefinition = {
   name: 'project_engagement_summary_raw',
@@ -30,8 +33,7 @@ export const projectEngagementSummaryRaw: ReportDefinition = {
     count(*) FILTER (WHERE has_play) AS plays,
     count(*) FILTER (WHERE has_play AND has_interaction) AS plays_with_interaction,
     sum(view_time) AS view_time,
-    sum(links) AS links, sum(navigation) AS navigation,
-    sum(responses) AS responses, sum(widgets) AS widgets,
+    ${KINDS.map((kind) => `${sumOfCounts(kind)} AS ${kind}`).join(', ')},
     bool_or(has_play) AS played,
     bool_or(has_interaction) AS active
   FROM sessions
@@ -42,8 +44,7 @@ export const projectEngagementSummaryRaw: ReportDefinition = {
     CAST(sum(v.loads) AS BIGINT) AS loads, CAST(sum(v.plays) AS BIGINT) AS plays,
     CAST(sum(v.plays_with_interaction) AS BIGINT) AS plays_with_interaction,
     sum(v.view_time) AS total_view_time_seconds,
-    sum(v.links) AS links, sum(v.navigation) AS navigation,
-    sum(v.responses) AS responses, sum(v.widgets) AS widgets,
+    ${KINDS.map((kind) => `CAST(sum(v.${kind}) AS BIGINT) AS ${kind}`).join(', ')},
     count(*) AS audience,
     count(*) FILTER (WHERE v.active) AS active_audience,
     avg(${cappedPercent('v.view_time', 'pi.duration')}) FILTER (WHERE v.active) AS active_percent_viewed,

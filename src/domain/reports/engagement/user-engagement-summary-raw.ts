@@ -3,7 +3,7 @@
  * `user_id`, the others by their anonymous ID or, without one, their session ID.
  */
 import type { ReportDefinition } from '../definition.js';
-import { MULTI_PARTIAL_SESSIONS, latestBy, query, sessionViewersCte } from '../sql.js';
+import { MULTI_PARTIAL_SESSIONS, latestBy, query, sessionViewersCte, sumOfCounts } from '../sql.js';
 
 const KINDS = ['links', 'navigation', 'responses', 'widgets'] as const;
 
@@ -56,7 +56,7 @@ export const userEngagementSummaryRaw: ReportDefinition = {
     max(first_ts) AS last_session,
     count(*) FILTER (WHERE has_play) AS plays,
     count(*) FILTER (WHERE has_load) AS sessions,
-    ${KINDS.map((kind) => `sum(${kind}) AS ${kind}`).join(', ')},
+    ${KINDS.map((kind) => `CAST(${sumOfCounts(kind)} AS BIGINT) AS ${kind}`).join(', ')},
     count(DISTINCT played_project) AS videos,
     ${latestUsername('last_username')} AS username
   FROM sessions
