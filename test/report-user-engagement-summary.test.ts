@@ -157,4 +157,74 @@ describe(REPORT, () => {
       sessions: 1,
     });
   });
+
+  // One session over midnight that moves to another project and signs in after midnight: its two
+  // partials (day, project) must be combined — one session, one viewer (the user ID of its later
+  // partial), its largest view time, both projects played — beside a second session of the user.
+  it('combines the partials of a session over midnight with two projects', async () => {
+    const other = await fx.account();
+    const before = nextDay(D, -1);
+    const m1p1 = session({ session: 'm1', project: 'p1', anon: 'anon-m' }, before);
+    const m1p2 = session({ session: 'm1', project: 'p2', anon: 'anon-m', user: 'um' }, D);
+    const m2 = session({ session: 'm2', project: 'p1', user: 'um', username: 'Mo2' }, D);
+    await other.send([
+      m1p1.player('Load', '23:50:00'),
+      m1p1.player('Play', '23:50:01'),
+      m1p1.action('pop1', 'pop', 'Click', '23:56:00'), // links
+      m1p1.progress('23:55:00', 300),
+      m2.player('Load', '00:01:00'),
+      m2.player('Play', '00:01:01'),
+      m2.progress('00:02:01', 60),
+      m1p2.player('Play', '00:05:00', { Username: 'Mo' }), // the latest username: after m2's
+      m1p2.action('q1', 'quiz', 'Answer', '00:06:00'), // responses
+      m1p2.progress('00:10:00', 600),
+    ]);
+    const both = await other.report(REPORT, { start: before, end: D });
+    assert.deepEqual(both, [
+      {
+        user_id: 'um', // m1's user ID, sent after midnight, makes the whole session um's
+        username: 'Mo',
+        time_watched_seconds: 660, // m1: max(300, 600); m2: 60
+        last_session: at(D, '00:01:00'), // m2 began after m1 (23:50 the day before)
+        links: 1,
+        navigation: 0,
+        responses: 1,
+        widgets: 0,
+        videos: 2, // p1 (m1 and m2), p2 (m1 only: the second project of a combined session)
+        plays: 2,
+        sessions: 2,
+      },
+    ]);
+    // The day before alone: m1 is anonymous there.
+    const dayBefore = await other.report(REPORT, { start: before, end: before });
+    assert.deepEqual(
+      dayBefore.map((r) => [r.user_id, r.time_watched_seconds, r.videos, r.plays, r.sessions]),
+      [['anon-m', 300, 1, 1, 1]],
+    );
+    // The day itself: m1 has no load in it (one session) and plays p2 there, m2 p1.
+    const day = await other.report(REPORT, { start: D, end: D });
+    assert.deepEqual(
+      day.map((r) => [r.user_id, r.time_watched_seconds, r.last_session, r.videos, r.sessions]),
+      [['um', 660, at(D, '00:05:00'), 2, 1]],
+    );
+    // The project summary over both days: each project's audience is the one viewer um.
+    const projects = await other.report('project_engagement_summary_raw', {
+      start: before,
+      end: D,
+    });
+    assert.deepEqual(
+      projects.map((r) => [
+        r.project_id,
+        r.loads,
+        r.plays,
+        r.total_view_time_seconds,
+        r.audience,
+        r.active_audience,
+      ]),
+      [
+        ['p1', 2, 2, 360, 1, 1], // m1's p1 partial (load, play, click, 300) and m2 (60)
+        ['p2', 0, 1, 600, 1, 1], // m1's p2 partial: no load, a play, the quiz answer
+      ],
+    );
+  });
 });
