@@ -327,12 +327,17 @@ const VIEWER_OF_SESSION = `COALESCE(min(min(user_id)) OVER session, min(min(anon
 
 /**
  * `multi`: the sessions with more than one partial in scope — one over midnight, with several
- * projects or experiences, or with partials not merged yet. They are few: every other session is
- * its one row of `sp` as it is, with nothing to combine. Reports combine only these (PostgreSQL:
- * grouping and windowing every session of six months took ~1 s of a 2–4 s summary).
+ * projects or experiences, or with partials not merged yet — and `multi_parts`, their partials.
+ * They are few: every other session is its one row of `sp` as it is, with nothing to combine.
+ * Reports combine only these (PostgreSQL: grouping and windowing every session of six months took
+ * ~1 s of a 2–4 s summary). `multi_parts` is kept (MATERIALIZED) for reports that read it twice:
+ * each reading would scan every partial again to find the few (~0.2 s).
  */
 export const MULTI_PARTIAL_SESSIONS = `multi AS (
   SELECT session_id FROM sp GROUP BY session_id HAVING count(*) > 1
+),
+multi_parts AS MATERIALIZED (
+  SELECT * FROM sp WHERE session_id IN (SELECT session_id FROM multi)
 )`;
 
 /**
@@ -360,7 +365,7 @@ export function sessionsCte(
   const viewer =
     by === null ? 'COALESCE(min(user_id), min(anonymous_id), session_id)' : VIEWER_OF_SESSION;
   const keyed = by === null ? '' : `\n    AND ${by} IS NOT NULL`;
-  const combined = (where: string) => `SELECT * FROM (
+  const combined = (source: string) => `SELECT * FROM (
     SELECT ${keys.join(', ')},
       ${projectOfExperience === null ? '' : `${projectOfExperience} AS project_id, `}bool_or(has_load) AS has_load,
       bool_or(has_play) AS has_play,
@@ -368,10 +373,10 @@ export function sessionsCte(
       COALESCE(max(view_time), 0) AS view_time,
       min(first_ts) AS first_ts,
       ${kinds.map(count).join(', ')}${viewers ? `,\n      ${viewer} AS viewer_id` : ''}
-    FROM sp${where}
+    FROM ${source}
     GROUP BY ${keys.join(', ')}${by === null || !viewers ? '' : '\n    WINDOW session AS (PARTITION BY session_id)'}
   ) s${by === null ? '' : `\n  WHERE ${by} IS NOT NULL`}`;
-  if (!viewers) return `sessions AS (\n  ${combined('')}\n)`;
+  if (!viewers) return `sessions AS (\n  ${combined('sp')}\n)`;
   return `${MULTI_PARTIAL_SESSIONS},
 sessions AS (
   SELECT ${keys.join(', ')},
@@ -381,7 +386,7 @@ sessions AS (
   FROM sp
   WHERE session_id NOT IN (SELECT session_id FROM multi)${keyed}
   UNION ALL
-  ${combined('\n    WHERE session_id IN (SELECT session_id FROM multi)')}
+  ${combined('multi_parts')}
 )`;
 }
 

@@ -34,8 +34,7 @@ export const userEngagementSummaryRaw: ReportDefinition = {
     COALESCE(min(user_id), min(anonymous_id), session_id),
     ${latestUsername('last_username')}, max(last_username_ts) FILTER (WHERE last_username IS NOT NULL),
     ${latestUsername('last_username_seq')}, min(project_id) FILTER (WHERE has_play)
-  FROM sp
-  WHERE session_id IN (SELECT session_id FROM multi)
+  FROM multi_parts
   GROUP BY session_id
   UNION ALL
   SELECT session_id, false, false, 0, NULL, 0, 0, 0, 0, viewer_id, NULL, NULL, NULL, project_id
@@ -43,8 +42,7 @@ export const userEngagementSummaryRaw: ReportDefinition = {
     SELECT session_id, project_id, has_play,
       COALESCE(min(user_id) OVER session, min(anonymous_id) OVER session, session_id) AS viewer_id,
       min(project_id) FILTER (WHERE has_play) OVER session AS first_played
-    FROM sp
-    WHERE session_id IN (SELECT session_id FROM multi)
+    FROM multi_parts
     WINDOW session AS (PARTITION BY session_id)
   ) more
   WHERE has_play AND project_id > first_played
