@@ -24,7 +24,15 @@
  * rollups always equal a fold of the events with the catalog of now.
  */
 import type { SqlDialect } from './definition.js';
-import { CATEGORY, INTERACTION, is, jsonSql, latestBy } from './sql.js';
+import {
+  ACTION_KINDS,
+  CATEGORY,
+  INTERACTION,
+  PROJECT_FACTS,
+  is,
+  jsonSql,
+  latestBy,
+} from './sql.js';
 
 export type RollupColumnType = 'text' | 'date' | 'timestamp' | 'bigint' | 'double' | 'boolean';
 
@@ -50,18 +58,12 @@ export const SESSION_DAYS_COLUMNS: readonly (readonly [string, RollupColumnType]
   ['has_play', 'boolean'],
   ['has_interaction', 'boolean'],
   ['view_time', 'double'],
-  ['links', 'bigint'],
-  ['navigation', 'bigint'],
-  ['responses', 'bigint'],
-  ['widgets', 'bigint'],
+  ...ACTION_KINDS.map((kind) => [kind, 'bigint'] as const),
   ['has_sentiment', 'boolean'],
   ['rating', 'bigint'],
   ['rating_ts', 'timestamp'],
   ['rating_seq', 'bigint'],
 ];
-
-/** The project facts `project_days` keeps, latest first, with what each is read from. */
-const PROJECT_FACTS = ['title', 'tags', 'video_id', 'video_source_id', 'duration'] as const;
 
 /** `project_days`' columns in table order; the key is (account_id, day, project_id, experience_id). */
 export const PROJECT_DAYS_COLUMNS: readonly (readonly [string, RollupColumnType])[] = [
@@ -111,8 +113,7 @@ export function foldSessionDays(source: string, dialect: SqlDialect): string {
   ${latestTriple('last_username', 'username', 'ts', 'seq', dialect).join(',\n  ')},
   bool_or(${is.load}) AS has_load, bool_or(${is.play}) AS has_play,
   bool_or(${INTERACTION}) AS has_interaction, max(play_time_accrued) AS view_time,
-  ${count('links')} AS links, ${count('navigation')} AS navigation,
-  ${count('responses')} AS responses, ${count('widgets')} AS widgets,
+  ${ACTION_KINDS.map((kind) => `${count(kind)} AS ${kind}`).join(', ')},
   bool_or(COALESCE(atype = 'sentiment', false)) AS has_sentiment,
   ${latestTriple('rating', RATING, 'ts', 'seq', dialect).join(',\n  ')}
 FROM (
@@ -137,8 +138,8 @@ export function mergeSessionDays(source: string, dialect: SqlDialect): string {
   ${latestTriple('last_username', 'last_username', 'last_username_ts', 'last_username_seq', dialect).join(',\n  ')},
   bool_or(has_load) AS has_load, bool_or(has_play) AS has_play,
   bool_or(has_interaction) AS has_interaction, max(view_time) AS view_time,
-  sum(links) AS links, sum(navigation) AS navigation, sum(responses) AS responses,
-  sum(widgets) AS widgets, bool_or(has_sentiment) AS has_sentiment,
+  ${ACTION_KINDS.map((kind) => `sum(${kind}) AS ${kind}`).join(', ')},
+  bool_or(has_sentiment) AS has_sentiment,
   ${latestTriple('rating', 'rating', 'rating_ts', 'rating_seq', dialect).join(',\n  ')}
 FROM ${source}
 GROUP BY ${keys}`;

@@ -322,6 +322,12 @@ export function sumOfCounts(column: string): string {
   return `sum(CAST(${column} AS DOUBLE PRECISION))`;
 }
 
+/** The four disjoint kinds of annotation action (§3.1, `CATEGORY`): one column each in the rollups and reports. */
+export const ACTION_KINDS = ['links', 'navigation', 'responses', 'widgets'] as const;
+
+/** The project facts the events report and `project_days` keeps, latest first (`projectInfoCte`). */
+export const PROJECT_FACTS = ['title', 'tags', 'video_id', 'video_source_id', 'duration'] as const;
+
 /** A session's viewer (see `sessionViewersCte`), over rows of `sp` grouped within the session. */
 const VIEWER_OF_SESSION = `COALESCE(min(min(user_id)) OVER session, min(min(anonymous_id)) OVER session, session_id)`;
 
@@ -361,7 +367,6 @@ export function sessionsCte(
   const projectOfExperience = by === 'experience_id' ? 'min(project_id)' : null;
   // A sum of counts is a count: BIGINT, not the NUMERIC PostgreSQL's sum gives (slow to add up).
   const count = (name: string) => `CAST(sum(${name}) AS BIGINT) AS ${name}`;
-  const kinds = ['links', 'navigation', 'responses', 'widgets'];
   const viewer =
     by === null ? 'COALESCE(min(user_id), min(anonymous_id), session_id)' : VIEWER_OF_SESSION;
   const keyed = by === null ? '' : `\n    AND ${by} IS NOT NULL`;
@@ -372,7 +377,7 @@ export function sessionsCte(
       bool_or(has_interaction) AS has_interaction,
       COALESCE(max(view_time), 0) AS view_time,
       min(first_ts) AS first_ts,
-      ${kinds.map(count).join(', ')}${viewers ? `,\n      ${viewer} AS viewer_id` : ''}
+      ${ACTION_KINDS.map(count).join(', ')}${viewers ? `,\n      ${viewer} AS viewer_id` : ''}
     FROM ${source}
     GROUP BY ${keys.join(', ')}${by === null || !viewers ? '' : '\n    WINDOW session AS (PARTITION BY session_id)'}
   ) s${by === null ? '' : `\n  WHERE ${by} IS NOT NULL`}`;
@@ -381,7 +386,7 @@ export function sessionsCte(
 sessions AS (
   SELECT ${keys.join(', ')},
     ${projectOfExperience === null ? '' : 'project_id, '}has_load, has_play, has_interaction,
-    COALESCE(view_time, 0) AS view_time, first_ts, ${kinds.join(', ')},
+    COALESCE(view_time, 0) AS view_time, first_ts, ${ACTION_KINDS.join(', ')},
     COALESCE(user_id, anonymous_id, session_id) AS viewer_id
   FROM sp
   WHERE session_id NOT IN (SELECT session_id FROM multi)${keyed}
@@ -410,7 +415,7 @@ export function projectInfoCte(scope: ReportScope, dialect: SqlDialect): string 
     COALESCE(${positive('p.video_duration')}, x.duration) AS duration
   FROM (
     SELECT project_id,
-      ${['title', 'tags', 'video_id', 'video_source_id', 'duration'].map(fact).join(',\n      ')}
+      ${PROJECT_FACTS.map(fact).join(',\n      ')}
     FROM project_days
     WHERE ${rollupWhere(scope)}
     GROUP BY project_id

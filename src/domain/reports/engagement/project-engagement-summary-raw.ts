@@ -4,6 +4,7 @@
  */
 import type { ReportDefinition } from '../definition.js';
 import {
+  ACTION_KINDS,
   cappedPercent,
   projectInfoCte,
   query,
@@ -12,8 +13,6 @@ import {
   sessionViewersCte,
   sumOfCounts,
 } from '../sql.js';
-
-const KINDS = ['links', 'navigation', 'responses', 'widgets'] as const;
 
 export const projectEngagementSummaryRaw: ReportDefinition = {
   name: 'project_engagement_summary_raw',
@@ -33,7 +32,7 @@ export const projectEngagementSummaryRaw: ReportDefinition = {
     count(*) FILTER (WHERE has_play) AS plays,
     count(*) FILTER (WHERE has_play AND has_interaction) AS plays_with_interaction,
     sum(view_time) AS view_time,
-    ${KINDS.map((kind) => `${sumOfCounts(kind)} AS ${kind}`).join(', ')},
+    ${ACTION_KINDS.map((kind) => `${sumOfCounts(kind)} AS ${kind}`).join(', ')},
     bool_or(has_play) AS played,
     bool_or(has_interaction) AS active
   FROM sessions
@@ -44,7 +43,7 @@ export const projectEngagementSummaryRaw: ReportDefinition = {
     CAST(sum(v.loads) AS BIGINT) AS loads, CAST(sum(v.plays) AS BIGINT) AS plays,
     CAST(sum(v.plays_with_interaction) AS BIGINT) AS plays_with_interaction,
     sum(v.view_time) AS total_view_time_seconds,
-    ${KINDS.map((kind) => `CAST(sum(v.${kind}) AS BIGINT) AS ${kind}`).join(', ')},
+    ${ACTION_KINDS.map((kind) => `CAST(sum(v.${kind}) AS BIGINT) AS ${kind}`).join(', ')},
     count(*) AS audience,
     count(*) FILTER (WHERE v.active) AS active_audience,
     avg(${cappedPercent('v.view_time', 'pi.duration')}) FILTER (WHERE v.active) AS active_percent_viewed,

@@ -3,9 +3,14 @@
  * `user_id`, the others by their anonymous ID or, without one, their session ID.
  */
 import type { ReportDefinition } from '../definition.js';
-import { MULTI_PARTIAL_SESSIONS, latestBy, query, sessionViewersCte, sumOfCounts } from '../sql.js';
-
-const KINDS = ['links', 'navigation', 'responses', 'widgets'] as const;
+import {
+  ACTION_KINDS,
+  MULTI_PARTIAL_SESSIONS,
+  latestBy,
+  query,
+  sessionViewersCte,
+  sumOfCounts,
+} from '../sql.js';
 
 export const userEngagementSummaryRaw: ReportDefinition = {
   name: 'user_engagement_summary_raw',
@@ -23,14 +28,14 @@ export const userEngagementSummaryRaw: ReportDefinition = {
         // count 0), so that the viewers' videos are counted in the same pass as the rest.
         `sessions AS (
   SELECT session_id, has_load, has_play, COALESCE(view_time, 0) AS view_time, first_ts,
-    ${KINDS.join(', ')}, COALESCE(user_id, anonymous_id, session_id) AS viewer_id,
+    ${ACTION_KINDS.join(', ')}, COALESCE(user_id, anonymous_id, session_id) AS viewer_id,
     last_username, last_username_ts, last_username_seq,
     CASE WHEN has_play THEN project_id END AS played_project
   FROM sp
   WHERE session_id NOT IN (SELECT session_id FROM multi)
   UNION ALL
   SELECT session_id, bool_or(has_load), bool_or(has_play), COALESCE(max(view_time), 0),
-    min(first_ts), ${KINDS.map((kind) => `CAST(sum(${kind}) AS BIGINT)`).join(', ')},
+    min(first_ts), ${ACTION_KINDS.map((kind) => `CAST(sum(${kind}) AS BIGINT)`).join(', ')},
     COALESCE(min(user_id), min(anonymous_id), session_id),
     ${latestUsername('last_username')}, max(last_username_ts) FILTER (WHERE last_username IS NOT NULL),
     ${latestUsername('last_username_seq')}, min(project_id) FILTER (WHERE has_play)
@@ -54,7 +59,7 @@ export const userEngagementSummaryRaw: ReportDefinition = {
     max(first_ts) AS last_session,
     count(*) FILTER (WHERE has_play) AS plays,
     count(*) FILTER (WHERE has_load) AS sessions,
-    ${KINDS.map((kind) => `CAST(${sumOfCounts(kind)} AS BIGINT) AS ${kind}`).join(', ')},
+    ${ACTION_KINDS.map((kind) => `CAST(${sumOfCounts(kind)} AS BIGINT) AS ${kind}`).join(', ')},
     count(DISTINCT played_project) AS videos,
     ${latestUsername('last_username')} AS username
   FROM sessions
