@@ -293,6 +293,17 @@ WHERE atype = 'signin' OR (atype = 'poll' AND kind = 'annotation_action' AND act
 }
 
 /**
+ * The rollups whose rows come from one annotation's own events, and the column naming it: what a
+ * catalog change of that annotation's type replaces (rows deleted by `column`, the annotation's
+ * events folded again). `session_days` is re-folded per session instead; `project_days` reads no
+ * annotation type.
+ */
+export const ANNOTATION_ROLLUPS = [
+  { table: 'chapter_days', column: 'source_id', fold: foldChapterDays },
+  { table: 'widget_events', column: 'annotation_id', fold: foldWidgetEvents },
+] as const;
+
+/**
  * Each rollup table's key: its first columns. Partials with the same key merge into one row; the
  * key columns after `account_id` and `day` may be NULL.
  */

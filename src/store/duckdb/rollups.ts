@@ -11,6 +11,7 @@
  */
 import { DuckDBDateValue, type DuckDBConnection } from '@duckdb/node-api';
 import {
+  ANNOTATION_ROLLUPS,
   ROLLUP_KEYS,
   foldChapterDays,
   foldProjectDays,
@@ -144,14 +145,11 @@ export async function refoldIfRetyped(
     `INSERT INTO session_days BY NAME ${foldSessionDays(`(SELECT * FROM events WHERE ${inSessions})`, 'duckdb')}`,
   );
   await conn.run('DROP TABLE refold_sessions');
-  const ofAnnotation = `account_id = ${account} AND annotation_id = ${lit(id)}`;
-  const itsEvents = `(SELECT * FROM events WHERE ${ofAnnotation})`;
-  await conn.run(
-    `DELETE FROM chapter_days WHERE account_id = ${account} AND source_id = ${lit(id)}`,
-  );
-  await conn.run(`INSERT INTO chapter_days BY NAME ${foldChapterDays(itsEvents, 'duckdb')}`);
-  await conn.run(`DELETE FROM widget_events WHERE ${ofAnnotation}`);
-  await conn.run(`INSERT INTO widget_events BY NAME ${foldWidgetEvents(itsEvents, 'duckdb')}`);
+  const itsEvents = `(SELECT * FROM events WHERE account_id = ${account} AND annotation_id = ${lit(id)})`;
+  for (const { table, column, fold } of ANNOTATION_ROLLUPS) {
+    await conn.run(`DELETE FROM ${table} WHERE account_id = ${account} AND ${column} = ${lit(id)}`);
+    await conn.run(`INSERT INTO ${table} BY NAME ${fold(itsEvents, 'duckdb')}`);
+  }
 }
 
 /** A rollup table, its key and how its partials merge. */

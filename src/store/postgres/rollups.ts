@@ -13,10 +13,9 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  ANNOTATION_ROLLUPS,
   ROLLUP_KEYS,
-  foldChapterDays,
   foldSessionDays,
-  foldWidgetEvents,
   mergeChapterDays,
   mergeProjectDays,
   mergeSessionDays,
@@ -82,30 +81,16 @@ INSERT INTO session_days ${foldSessionDays(
 )}`;
 
 /**
- * Annotation $2 of account $1's `chapter_days` rows (every day; `source_id` is the annotation whose
- * events they fold) replaced by a fold of its events with the catalog as this transaction sees
- * it, in one statement for the same reason as `REFOLD_SESSIONS`.
+ * Per rollup of `ANNOTATION_ROLLUPS`: annotation $2 of account $1's rows (every day) replaced by a
+ * fold of its events with the catalog as this transaction sees it (chapter partials, widget rows
+ * that come or go with the type), in one statement for the same reason as `REFOLD_SESSIONS`.
  */
-const REFOLD_CHAPTERS = `WITH gone AS (
-  DELETE FROM chapter_days WHERE account_id = $1 AND source_id = $2
+const REFOLD_OF_ANNOTATION = ANNOTATION_ROLLUPS.map(
+  ({ table, column, fold }) => `WITH gone AS (
+  DELETE FROM ${table} WHERE account_id = $1 AND ${column} = $2
 )
-INSERT INTO chapter_days ${foldChapterDays(
-  '(SELECT * FROM events WHERE account_id = $1 AND annotation_id = $2)',
-  'postgres',
-)}`;
-
-/**
- * Annotation $2 of account $1's `widget_events` rows (every day) replaced by a fold of its events
- * with the catalog as this transaction sees it: they go when it is no sign-in or poll any more,
- * and come when it becomes one. One statement, as `REFOLD_CHAPTERS`.
- */
-const REFOLD_WIDGETS = `WITH gone AS (
-  DELETE FROM widget_events WHERE account_id = $1 AND annotation_id = $2
-)
-INSERT INTO widget_events ${foldWidgetEvents(
-  '(SELECT * FROM events WHERE account_id = $1 AND annotation_id = $2)',
-  'postgres',
-)}`;
+INSERT INTO ${table} ${fold('(SELECT * FROM events WHERE account_id = $1 AND annotation_id = $2)', 'postgres')}`,
+);
 
 /**
  * Called by a catalog write, in its transaction and after writing, when annotation `annotationId`
@@ -129,8 +114,7 @@ export async function refoldAnnotation(
   // (a quarter of the sessions of a 10-million-event account).
   await tx.run('SET LOCAL jit = off');
   await tx.run(REFOLD_SESSIONS, [accountId, annotationId]);
-  await tx.run(REFOLD_CHAPTERS, [accountId, annotationId]);
-  await tx.run(REFOLD_WIDGETS, [accountId, annotationId]);
+  for (const refold of REFOLD_OF_ANNOTATION) await tx.run(refold, [accountId, annotationId]);
 }
 
 /** The pairs to compact, days spelled `YYYY-MM-DD`. */
