@@ -20,15 +20,14 @@ export const pollWidgetSummary: ReportDefinition = {
   sql: (scope, dialect) =>
     query(
       [
-        // The submits, from the `widget_events` rollup (which keeps every poll submit, with its
-        // type as the catalog says now) rather than every event in range: their sessions are the
-        // only ones whose viewers count.
+        // The submits, from the `widget_events` rollup (whose poll rows are the submits, with
+        // their type as the catalog says now) rather than every event in range: their sessions
+        // are the only ones whose viewers count.
         `submits AS (
   SELECT annotation_id, response, project_id, poll_type, prompt, session_id, ts, seq
   FROM widget_events
   WHERE ${rollupWhere(scope)}
-    AND kind = 'annotation_action' AND atype = 'poll' AND action = 'submit'
-    AND response IS NOT NULL
+    AND atype = 'poll' AND response IS NOT NULL
 )`,
         sessionViewersCte(scope, { of: 'SELECT session_id FROM submits' }),
         `by_response AS (
