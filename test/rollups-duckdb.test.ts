@@ -11,15 +11,7 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Annotation, AnnotationType } from '../src/domain/catalog-types.js';
 import type { NewEvent } from '../src/domain/events/stored-event.js';
-import {
-  foldChapterDays,
-  foldProjectDays,
-  foldSessionDays,
-  foldWidgetEvents,
-  mergeChapterDays,
-  mergeProjectDays,
-  mergeSessionDays,
-} from '../src/domain/reports/rollups.js';
+import { mergeChapterDays, mergeSessionDays } from '../src/domain/reports/rollups.js';
 import { DuckDb } from '../src/store/duckdb/database.js';
 import { duckStore } from '../src/store/duckdb/index.js';
 import { migrate } from '../src/store/duckdb/migrations.js';
@@ -27,6 +19,7 @@ import type { Store } from '../src/store/store.js';
 import { postEvents } from './helpers/http.js';
 import { cli, serveProcess } from './helpers/process.js';
 import { tempDir } from './helpers/server.js';
+import { rollupTables } from './helpers/rollup-tables.js';
 import {
   ACCOUNT,
   DAY,
@@ -67,31 +60,6 @@ function chapterEvents({ base, time }: SessionParts, n: number): NewEvent[] {
 /** Rows of `sql` in a fixed order. */
 const rowsOf = (db: DuckDb, sql: string) => db.all(`${sql} ORDER BY ALL`);
 
-/** The rollups as stored, merged per key: what reports read. */
-const mergedRollups = async (db: DuckDb) => ({
-  sessions: await rowsOf(db, mergeSessionDays('session_days', 'duckdb')),
-  projects: await rowsOf(db, mergeProjectDays('project_days', 'duckdb')),
-  chapters: await rowsOf(db, mergeChapterDays('chapter_days', 'duckdb')),
-  widgets: await rowsOf(db, 'SELECT * FROM widget_events'),
-});
-
-/** One fold of every event, with the catalog as it is now. */
-const foldOfAllEvents = async (db: DuckDb) => ({
-  sessions: await rowsOf(
-    db,
-    mergeSessionDays(`(${foldSessionDays('events', 'duckdb')})`, 'duckdb'),
-  ),
-  projects: await rowsOf(
-    db,
-    mergeProjectDays(`(${foldProjectDays('events', 'duckdb')})`, 'duckdb'),
-  ),
-  chapters: await rowsOf(
-    db,
-    mergeChapterDays(`(${foldChapterDays('events', 'duckdb')})`, 'duckdb'),
-  ),
-  widgets: await rowsOf(db, foldWidgetEvents('events', 'duckdb')),
-});
-
 describe('rollups (DuckDB)', () => {
   const dataDir = tempDir();
   let db: DuckDb;
@@ -102,8 +70,9 @@ describe('rollups (DuckDB)', () => {
   const keyed = (events: NewEvent[]) => events.map((e) => ({ ...e, event_key: ++keySerial }));
 
   const rows = (sql: string) => rowsOf(db, sql);
-  const merged = () => mergedRollups(db);
-  const foldedNow = () => foldOfAllEvents(db);
+  const tables = () => rollupTables((sql) => db.all(sql), 'duckdb');
+  const merged = () => tables().merged();
+  const foldedNow = () => tables().foldedNow();
 
   const count = async (table: string) =>
     Number((await db.one(`SELECT count(*) AS n FROM ${table}`))?.n);
@@ -202,15 +171,7 @@ describe('rollups (DuckDB)', () => {
       await count('chapter_days'),
     );
     // Merged rows are what the tables now hold, row for row.
-    assert.deepEqual(
-      {
-        sessions: await rows('SELECT * FROM session_days'),
-        projects: await rows('SELECT * FROM project_days'),
-        chapters: await rows('SELECT * FROM chapter_days'),
-        widgets: await rows('SELECT * FROM widget_events'),
-      },
-      before,
-    );
+    assert.deepEqual(await tables().stored(), before);
     assert.deepEqual(await merged(), before);
     assert.equal(await store.rollups.compact(), 0, 'nothing appended since');
   });
@@ -522,7 +483,8 @@ describe('rollups (DuckDB) across kill -9', () => {
       try {
         const stored = Number((await db.one('SELECT count(*) AS n FROM events'))?.n);
         assert.ok(stored >= acknowledged * 10, `${stored} events for ${acknowledged} 200s`);
-        assert.deepEqual(await mergedRollups(db), await foldOfAllEvents(db));
+        const reopened = rollupTables((sql) => db.all(sql), 'duckdb');
+        assert.deepEqual(await reopened.merged(), await reopened.foldedNow());
       } finally {
         await db.close();
       }

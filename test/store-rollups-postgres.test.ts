@@ -15,19 +15,13 @@ import {
   PROJECT_DAYS_COLUMNS,
   SESSION_DAYS_COLUMNS,
   WIDGET_EVENTS_COLUMNS,
-  foldChapterDays,
-  foldProjectDays,
-  foldSessionDays,
-  foldWidgetEvents,
-  mergeChapterDays,
-  mergeProjectDays,
-  mergeSessionDays,
 } from '../src/domain/reports/rollups.js';
 import { PgDb, type Param } from '../src/store/postgres/database.js';
 import { openPgStore } from '../src/store/postgres/index.js';
 import { MIGRATIONS, migrate } from '../src/store/postgres/migrations.js';
 import type { Store } from '../src/store/store.js';
 import { BACKEND, createTestDatabase, dropTestDatabase } from './helpers/backend.js';
+import { rollupTables } from './helpers/rollup-tables.js';
 import {
   ACCOUNT,
   DAY,
@@ -70,10 +64,6 @@ function chapterEvents({ base, time }: SessionParts, n: number): NewEvent[] {
   ];
 }
 
-/** `ORDER BY` every column of a rollup table, so that two relations compare row for row. */
-const byEveryColumn = (columns: readonly (readonly [string, string])[]) =>
-  `ORDER BY ${columns.map((_, i) => i + 1).join(', ')}`;
-
 describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL only' }, () => {
   let url: string;
   let db: PgDb;
@@ -83,38 +73,11 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
   /** Gives each event a de-duplication key of its own (as an event_id would). */
   const keyed = (events: NewEvent[]) => events.map((e) => ({ ...e, event_key: ++keySerial }));
 
-  const sessionRows = (source: string, params: Param[] = []) =>
-    db.all(
-      `SELECT * FROM (${mergeSessionDays(source, 'postgres')}) m ${byEveryColumn(SESSION_DAYS_COLUMNS)}`,
-      params,
-    );
-  const projectRows = (source: string) =>
-    db.all(
-      `SELECT * FROM (${mergeProjectDays(source, 'postgres')}) m ${byEveryColumn(PROJECT_DAYS_COLUMNS)}`,
-    );
-  const chapterRows = (source: string, params: Param[] = []) =>
-    db.all(
-      `SELECT * FROM (${mergeChapterDays(source, 'postgres')}) m ${byEveryColumn(CHAPTER_DAYS_COLUMNS)}`,
-      params,
-    );
-  const widgetRows = (source: string) =>
-    db.all(`SELECT * FROM ${source} ${byEveryColumn(WIDGET_EVENTS_COLUMNS)}`);
-
-  /** The rollups as stored, merged per key: what reports read. */
-  const merged = async () => ({
-    sessions: await sessionRows('session_days'),
-    projects: await projectRows('project_days'),
-    chapters: await chapterRows('chapter_days'),
-    widgets: await widgetRows('widget_events'),
-  });
-
-  /** One fold of every event, with the catalog as it is now. */
-  const foldedNow = async () => ({
-    sessions: await sessionRows(`(${foldSessionDays('events', 'postgres')}) f`),
-    projects: await projectRows(`(${foldProjectDays('events', 'postgres')}) f`),
-    chapters: await chapterRows(`(${foldChapterDays('events', 'postgres')}) f`),
-    widgets: await widgetRows(`(${foldWidgetEvents('events', 'postgres')}) f`),
-  });
+  const tables = () => rollupTables<Param>((sql, params) => db.all(sql, params), 'postgres');
+  const sessionRows = (source: string, params?: Param[]) => tables().sessions(source, params);
+  const chapterRows = (source: string, params?: Param[]) => tables().chapters(source, params);
+  const merged = () => tables().merged();
+  const foldedNow = () => tables().foldedNow();
 
   const count = async (table: string) =>
     Number((await db.one(`SELECT count(*) AS n FROM ${table}`))?.n);
@@ -250,15 +213,7 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
     assert.ok(mergedAway > 0);
     await compacted();
     // Merged rows are what the tables now hold, row for row.
-    assert.deepEqual(
-      {
-        sessions: await db.all(`SELECT * FROM session_days ${byEveryColumn(SESSION_DAYS_COLUMNS)}`),
-        projects: await db.all(`SELECT * FROM project_days ${byEveryColumn(PROJECT_DAYS_COLUMNS)}`),
-        chapters: await db.all(`SELECT * FROM chapter_days ${byEveryColumn(CHAPTER_DAYS_COLUMNS)}`),
-        widgets: await widgetRows('widget_events'),
-      },
-      before,
-    );
+    assert.deepEqual(await tables().stored(), before);
     assert.deepEqual(await merged(), before);
     assert.equal(await store.rollups.compact(), 0, 'nothing appended since');
   });
