@@ -11,6 +11,7 @@
  * which needs a superuser (or pg_write_server_files).
  *
  *   node dist/bench/reports.js [--events 10000000] [--data-dir DIR] [--database-url URL] [--keep]
+ *     [--reports a,b]   (only these reports, and no stream download)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -35,6 +36,8 @@ const { values: args } = parseArgs({
     'data-dir': { type: 'string' },
     'database-url': { type: 'string' },
     keep: { type: 'boolean', default: false },
+    // Comma-separated report names: only these, and no stream download (default: every report).
+    reports: { type: 'string' },
   },
 });
 const databaseUrl = args['database-url'];
@@ -162,8 +165,13 @@ async function main(): Promise<void> {
     console.log(`|---|---|---|---|---|---|`);
     const sixMonths = addDays(today, -181);
     const week = addDays(today, -6);
+    const only = args.reports?.split(',');
+    for (const name of only ?? []) {
+      if (!ENGAGEMENT_REPORT_NAMES.includes(name as EngagementReportName))
+        throw new Error(`--reports: ${name} is not an engagement report`);
+    }
     for (const report of ENGAGEMENT_REPORT_NAMES) {
-      if (!REPORT_DEFINITIONS[report]) continue;
+      if (!REPORT_DEFINITIONS[report] || (only && !only.includes(report))) continue;
       const rawMs = await raw(report, sixMonths);
       const long = await runJob(report, sixMonths);
       const short = await runJob(report, week);
@@ -172,6 +180,7 @@ async function main(): Promise<void> {
       );
     }
 
+    if (only) return;
     // The 500,000-row stream: a new identity (one day shorter), long-polled, as CSV, to the last byte.
     const streamPath = `${server.url}/api/reports/v2/project_stream_raw?start=${addDays(today, -180)}&end=${today}&format=csv`;
     let t0 = performance.now();

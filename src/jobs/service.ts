@@ -106,6 +106,7 @@ export function createReportService(store: Store, config: Config, log: Logger): 
         (dialect) => definition.sql(job.scope, dialect),
         columnsOf(job.report),
         config.reportRowCap,
+        definition.postgresSettings,
       );
       const now = new Date();
       const finished = await store.jobs.finish(

@@ -305,12 +305,14 @@ export interface ResultStore {
    * Runs a report's SQL (built by `sql` in the store's own dialect) and stores its first `cap + 1`
    * rows, formatted by column kind, as the job's result, once: a second call for the same job
    * stores nothing more. Returns the row count (at most cap + 1: more than cap means truncated).
+   * `postgresSettings`: the report's `SET LOCAL` statements for PostgreSQL (`ReportDefinition`).
    */
   materialize(
     jobId: string,
     sql: (dialect: SqlDialect) => string,
     columns: readonly ResultColumn[],
     cap: number,
+    postgresSettings?: string,
   ): Promise<number>;
   /** The stored result encoded in `format`, first `cap` rows, as a byte stream and its length. */
   open(

@@ -35,4 +35,9 @@ export interface ReportDefinition {
    * TIMESTAMP, lists as arrays of text. `dialect` selects the spelling of the dialect seams.
    */
   sql(scope: ReportScope, dialect: SqlDialect): string;
+  /**
+   * `SET LOCAL …` statements PostgreSQL runs the query after, for a report whose plan its
+   * estimates get measurably wrong (docs/performance.md). DuckDB has no such settings.
+   */
+  postgresSettings?: string;
 }

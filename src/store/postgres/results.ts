@@ -70,7 +70,7 @@ const COPY_SETTINGS = 'SET LOCAL enable_sort = off; SET LOCAL jit = off';
 
 export function pgResults(db: PgDb): ResultStore {
   return {
-    materialize: (jobId, sql, columns, cap) =>
+    materialize: (jobId, sql, columns, cap, postgresSettings) =>
       db.transaction(async (tx) => {
         // The header row is the claim to store this result: a second writer (a worker whose
         // lease ran out while it still ran) waits here for the first to commit, then stores nothing.
@@ -84,6 +84,7 @@ export function pgResults(db: PgDb): ResultStore {
           return num(stored?.rows);
         }
         await tx.run(REPORT_SETTINGS);
+        if (postgresSettings) await tx.run(postgresSettings);
         // The report runs as CREATE TABLE AS, which may use parallel workers; an INSERT … SELECT
         // never does (PostgreSQL 15), and took 1.75 times as long on two cores.
         await tx.run(

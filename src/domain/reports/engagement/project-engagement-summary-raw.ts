@@ -65,4 +65,7 @@ FROM project_info pi
 JOIN by_project s ON s.project_id = pi.project_id
 ORDER BY pi.project_id`,
     ),
+  // PostgreSQL expects ~2,300 (project, viewer) rows where six months hold ~390,000, and sorts them
+  // to group a dozen projects: hashed, the query took 1.29 s instead of 1.50 at 10 M events.
+  postgresSettings: 'SET LOCAL enable_sort = off',
 };
