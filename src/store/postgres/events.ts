@@ -89,6 +89,23 @@ function cell(value: NewEvent[keyof NewEvent]): Cell {
   return value;
 }
 
+/**
+ * One column of a group commit as PostgreSQL array text (`{"a","b\"c",NULL}`), sent as a string.
+ * Given the array itself, `pg` builds this text value by value, and for the 49 columns of a
+ * ~3,000-event commit that took 50–65 ms of the main thread, more than validating the events.
+ * Every value is quoted, so only `"` and `\` need escaping; the element types parse their text.
+ */
+export function arrayLiteral(values: readonly Cell[]): string {
+  const parts = values.map((value) => {
+    if (value === null) return 'NULL';
+    const text = String(value);
+    return text.includes('"') || text.includes('\\')
+      ? `"${text.replace(/["\\]/g, '\\$&')}"`
+      : `"${text}"`;
+  });
+  return `{${parts.join(',')}}`;
+}
+
 /** Where the events' `ts` texts are among the columns sent. */
 const TS_COLUMN = COLUMNS.findIndex(([name]) => name === 'ts');
 
@@ -116,7 +133,8 @@ export function pgEvents(db: PgDb, touched: TouchedDays): EventStore {
           : offered.map((event) => cell(event[name])),
       );
       const accounts = offered.map((event) => event.account_id);
-      const inserted = await withAccountsShared(db, accounts, (tx) => tx.all(INSERT, columns));
+      const arrays = columns.map(arrayLiteral);
+      const inserted = await withAccountsShared(db, accounts, (tx) => tx.all(INSERT, arrays));
       const kept =
         inserted.length < offered.length
           ? new Set(inserted.map((row) => String(row.event_key)))
