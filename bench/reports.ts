@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   try {
     // Every job of this run is new: forget the results of earlier runs on this data directory.
     if (databaseUrl) {
-      await onDatabase(databaseUrl, 'TRUNCATE jobs, results, result_rows');
+      await onDatabase(databaseUrl, 'TRUNCATE jobs, results, result_chunks');
       // A database in use has been vacuumed and analysed by autovacuum; this one may have just
       // been loaded (and this server runs with autovacuum off): measure it in that steady state.
       const t0 = performance.now();

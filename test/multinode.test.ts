@@ -213,7 +213,7 @@ describe('server mode: two nodes and two workers on one database', { skip }, () 
     let killed: Worker | undefined;
     try {
       await blocker.query('BEGIN');
-      await blocker.query('LOCK TABLE result_rows IN EXCLUSIVE MODE');
+      await blocker.query('LOCK TABLE result_chunks IN EXCLUSIVE MODE');
       const path = `${base}/user_engagement_summary_raw?start=${today}&end=${today}&send_status=true`;
       assert.equal((await get(nodes[0]!, path)).status, 202);
       const deadline = Date.now() + 10_000;

@@ -16,7 +16,7 @@ import { createGzip } from 'node:zlib';
 import type { Format } from '../src/domain/reports/columns.js';
 import { CopyTextDecoder, type Frame } from '../src/store/postgres/copy-out.js';
 import { PgDb } from '../src/store/postgres/database.js';
-import { migrate } from '../src/store/postgres/migrations.js';
+import { MIGRATIONS, migrate } from '../src/store/postgres/migrations.js';
 import { pgResults } from '../src/store/postgres/results.js';
 import type { ResultColumn, ResultStore } from '../src/store/store.js';
 import { setupAccount, type TestAccount } from './helpers/accounts.js';
@@ -185,19 +185,20 @@ describe('PostgreSQL results through COPY', { skip }, () => {
     await dropTestDatabase(url);
   });
 
-  /** The stored lines read with an ordinary query and framed by hand. */
-  async function expected(jobId: string, format: Format, cap: number): Promise<string> {
+  /** The stored chunks read with an ordinary query, split into their lines and framed by hand. */
+  async function expected(jobId: string, format: Format, rows: number): Promise<string> {
     const header = await db.one('SELECT csv_header FROM results WHERE job_id = $1', [jobId]);
-    const rows = await db.all(
-      `SELECT ${format === 'csv' ? 'csv' : 'json'} AS line FROM result_rows
-       WHERE job_id = $1 AND n <= $2 ORDER BY n`,
-      [jobId, cap],
+    const chunks = await db.all(
+      `SELECT ${format === 'csv' ? 'csv' : 'json'} AS chunk FROM result_chunks
+       WHERE job_id = $1 ORDER BY k`,
+      [jobId],
     );
-    return framedByHand(
-      format,
-      String(header?.csv_header),
-      rows.map((r) => String(r.line)),
-    );
+    const joined = chunks.map((r) => String(r.chunk));
+    // A JSON object holds no raw newline, so its chunks split into lines; a CSV line may (a
+    // quoted cell), but CSV frames lines with the newline that joins them in a chunk.
+    const lines = format === 'csv' ? joined : joined.flatMap((chunk) => chunk.split('\n'));
+    if (format !== 'csv') assert.equal(lines.length, rows, `${jobId}: stored lines`);
+    return framedByHand(format, String(header?.csv_header), lines);
   }
 
   /** No client checked out, none waiting, and no COPY or open transaction on the server. */
@@ -230,7 +231,7 @@ describe('PostgreSQL results through COPY', { skip }, () => {
       for (const format of FORMATS) {
         const { stream, bytes } = await results.open(job(name), format, COLUMNS, cap);
         const body = await bodyOf(stream);
-        assert.equal(body.toString(), await expected(job(name), format, cap), `${name} ${format}`);
+        assert.equal(body.toString(), await expected(job(name), format, rows), `${name} ${format}`);
         assert.equal(body.length, bytes, `${name} ${format}: open()'s byte count`);
         if (format === 'json')
           assert.equal((JSON.parse(body.toString()) as unknown[]).length, rows);
@@ -317,8 +318,10 @@ describe('PostgreSQL result downloads cut short over HTTP', { skip }, () => {
     dbUrl = await databaseFor(server.dataDir);
     await sqlOn(
       dbUrl,
-      `INSERT INTO result_rows (job_id, n, csv, json)
-       SELECT r.job_id, g, repeat('c', 1000), '{}' FROM results AS r, generate_series(1, 100000) AS g;
+      `INSERT INTO result_chunks (job_id, k, csv, json)
+       SELECT r.job_id, g, array_to_string(array_fill(repeat('c', 1000), ARRAY[1000]), E'\\n'),
+         array_to_string(array_fill('{}'::text, ARRAY[1000]), E'\\n')
+       FROM results AS r, generate_series(0, 99) AS g;
        UPDATE results SET rows = 100000, csv_bytes = csv_bytes + 100000 * 1001;
        UPDATE jobs SET rows = 100000`,
     );
@@ -368,5 +371,94 @@ describe('PostgreSQL result downloads cut short over HTTP', { skip }, () => {
     assert.equal(res.text.length, Number(res.headers.get('content-length')));
     assert.equal(res.text.split('\n').length, 100_000 + 2);
     await serverSettled();
+  });
+});
+
+describe('PostgreSQL results stored one row per line (before migration 4)', { skip }, () => {
+  let url: string;
+  let db: PgDb;
+
+  before(async () => {
+    if (skip) return;
+    url = await createTestDatabase();
+    db = await PgDb.open({ url, poolSize: 2 });
+  });
+  after(async () => {
+    if (skip) return;
+    await db.close();
+    await dropTestDatabase(url);
+  });
+
+  it('serves results stored before chunks (migration 4)', async () => {
+    // The schema before version 4, recorded as migrate() records it: it then applies 4 alone.
+    await db.transaction(async (tx) => {
+      await tx.run(`CREATE TABLE schema_migrations (version integer PRIMARY KEY,
+        name text NOT NULL, applied_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'))`);
+      for (const migration of MIGRATIONS.filter((m) => m.version < 4)) {
+        for (const statement of migration.sql) await tx.run(statement);
+        await tx.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+          migration.version,
+          migration.name,
+        ]);
+      }
+    });
+    // Job A: 2,500 rows served of 2,501 stored (the last only told that it was truncated), as the
+    // old code stored them; job B: none. The lines are printed here, as CSV and JSON writers do.
+    const header = 'i,"a, b"';
+    const TEXTS = [
+      'two\nlines',
+      'say "hi",\n"bye"',
+      'back\\slash\\',
+      'cr\r\nlf\\n',
+      'ü ✓ 😀\u0001\t',
+    ];
+    const text = (i: number) => `${TEXTS[i % TEXTS.length]!}${i === 2501 ? ' past the cap' : ''}`;
+    const ns = Array.from({ length: 2501 }, (_, k) => k + 1);
+    const csv = ns.map((i) => `${i},"${text(i).replaceAll('"', '""')}"`);
+    const json = ns.map((i) => JSON.stringify({ i, 'a, b': text(i) }));
+    const served = (format: Format, rows: number) => (format === 'csv' ? csv : json).slice(0, rows);
+    const bytes = (format: Format, rows: number) =>
+      Buffer.byteLength(framedByHand(format, header, served(format, rows)));
+    const JOBS = [
+      ['old-a', 2500, 2501],
+      ['old-b', 0, 0],
+    ] as const;
+    for (const [id, rows, stored] of JOBS) {
+      await db.run(
+        `INSERT INTO jobs (id, identity, account_id, report, scope, state, counted, created_at,
+           started_at, finished_at, expires_at, rows, truncated)
+         VALUES ($1, $1, 'acct', 'chapter_summary', '{}', 'done', true, now(), now(), now(),
+           now() + interval '1 day', $2, $3)`,
+        [id, rows, stored > rows],
+      );
+      await db.run(
+        `INSERT INTO results (job_id, rows, csv_header, csv_bytes, json_bytes, ndjson_bytes,
+           created_at) VALUES ($1, $2, $3, $4, $5, $6, now())`,
+        [id, stored, header, bytes('csv', rows), bytes('json', rows), bytes('ndjson', rows)],
+      );
+    }
+    // Inserted last row first, so that lines joined in any order but n's come out wrong.
+    const back = [...ns].reverse();
+    await db.run(
+      `INSERT INTO result_rows (job_id, n, csv, json)
+       SELECT 'old-a', * FROM unnest($1::integer[], $2::text[], $3::text[])`,
+      [back, back.map((i) => csv[i - 1]!), back.map((i) => json[i - 1]!)],
+    );
+
+    await migrate(db);
+    const gone = await db.one(`SELECT to_regclass('result_rows') IS NULL AS gone`);
+    assert.equal(gone?.gone, true, 'result_rows dropped');
+    const chunks = await db.one(`SELECT count(*) AS c FROM result_chunks WHERE job_id = 'old-a'`);
+    assert.equal(Number(chunks?.c), 3, 'chunks of job A');
+    const results = pgResults(db);
+    for (const [id, rows] of JOBS) {
+      for (const format of ['csv', 'json', 'ndjson'] as const) {
+        const opened = await results.open(id, format, COLUMNS, rows);
+        const body = await bodyOf(opened.stream);
+        const want = framedByHand(format, header, served(format, rows));
+        assert.equal(body.toString(), want, `${id} ${format}`);
+        assert.equal(body.length, opened.bytes, `${id} ${format}: open()'s byte count`);
+      }
+    }
   });
 });

@@ -100,10 +100,10 @@ export async function storeSettings(
 export async function breakResults(dataDir: string): Promise<{ repair(): Promise<void> }> {
   if (BACKEND === 'postgres') {
     const url = await databaseFor(dataDir);
-    await sqlOn(url, 'ALTER TABLE result_rows RENAME TO result_rows_away');
+    await sqlOn(url, 'ALTER TABLE result_chunks RENAME TO result_chunks_away');
     return {
       repair: async () =>
-        void (await sqlOn(url, 'ALTER TABLE result_rows_away RENAME TO result_rows')),
+        void (await sqlOn(url, 'ALTER TABLE result_chunks_away RENAME TO result_chunks')),
     };
   }
   const dir = join(dataDir, 'results');
@@ -122,7 +122,7 @@ export async function storedResults(dataDir: string): Promise<string[]> {
   if (BACKEND === 'postgres') {
     const rows = await sqlOn(
       await databaseFor(dataDir),
-      'SELECT job_id FROM results UNION SELECT job_id FROM result_rows ORDER BY 1',
+      'SELECT job_id FROM results UNION SELECT job_id FROM result_chunks ORDER BY 1',
     );
     return rows.map((r) => String(r.job_id));
   }

@@ -169,6 +169,26 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
       'ANALYZE widget_events',
     ],
   },
+  {
+    version: 4,
+    name: 'results stored in chunks of lines',
+    sql: [
+      // A result's lines joined by newlines, 1,000 rows a chunk (results.ts), kept uncompressed:
+      // pglz would spend time on every store and every read of text that is sent as it is.
+      `CREATE TABLE result_chunks (job_id text NOT NULL, k integer NOT NULL, csv text NOT NULL,
+        json text NOT NULL, PRIMARY KEY (job_id, k))`,
+      'ALTER TABLE result_chunks ALTER COLUMN csv SET STORAGE EXTERNAL, ALTER COLUMN json SET STORAGE EXTERNAL',
+      // The stored results stay servable: the lines their jobs serve (`jobs.rows`: at most the
+      // row cap), chunked. Nothing reads the size of a chunk, so the size here need not match.
+      `INSERT INTO result_chunks (job_id, k, csv, json)
+        SELECT r.job_id, (r.n - 1) / 1000, string_agg(r.csv, E'\\n' ORDER BY r.n),
+          string_agg(r.json, E'\\n' ORDER BY r.n)
+        FROM result_rows r JOIN jobs j ON j.id = r.job_id
+        WHERE r.n <= j.rows
+        GROUP BY r.job_id, (r.n - 1) / 1000`,
+      'DROP TABLE result_rows',
+    ],
+  },
 ];
 
 export async function migrate(db: PgDb): Promise<void> {
