@@ -25,6 +25,12 @@ const NUMERIC: ReadonlySet<ColumnKind> = new Set([
   'percent',
   'seconds',
 ]);
+/**
+ * Kinds whose printed text is never empty and holds nothing CSV quotes or defuses or JSON escapes
+ * (numbers, and timestamps as `YYYY-MM-DDTHH:MI:SS.mmmZ`): they skip those tests, which took
+ * ~0.15 s of printing the timestamps of 190,000 rows.
+ */
+const PLAIN: ReadonlySet<ColumnKind> = new Set([...NUMERIC, 'timestamp']);
 const PLACES: Partial<Record<ColumnKind, number>> = { rate: 4, number: 4, percent: 2, seconds: 3 };
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -86,8 +92,9 @@ export function printedRows(numbered: string, columns: readonly ResultColumn[]):
   const prints = columns.map((c, i) => `${printed(c)} AS p${i}`).join(', ');
   const cells = columns
     .map((c, i) => {
+      if (PLAIN.has(c.kind)) return `p${i}, p${i} AS d${i}`;
       const text = c.kind === 'list' ? `array_to_string(p${i}, '|')` : `p${i}`;
-      const d = NUMERIC.has(c.kind) ? `p${i}` : defused(text);
+      const d = defused(text);
       return `p${i}, ${d} AS d${i}, CAST(to_json(p${i}) AS text) AS j${i}`;
     })
     .join(', ');
@@ -99,7 +106,7 @@ export function csvLine(columns: readonly ResultColumn[]): string {
   return columns
     .map((c, i) => {
       const d = `p.d${i}`;
-      if (NUMERIC.has(c.kind)) return `coalesce(${d}, '')`;
+      if (PLAIN.has(c.kind)) return `coalesce(${d}, '')`;
       return `CASE WHEN ${d} IS NULL THEN '' WHEN ${d} = '' OR ${d} ~ '[,"#\\r\\n]'
         THEN '"' || replace(${d}, '"', '""') || '"' ELSE ${d} END`;
     })
@@ -113,6 +120,7 @@ export function jsonLine(columns: readonly ResultColumn[]): string {
     const [p, j] = [`p.p${i}`, `p.j${i}`];
     let value: string;
     if (NUMERIC.has(c.kind)) value = `coalesce(${p}, 'null')`;
+    else if (c.kind === 'timestamp') value = `coalesce('"' || ${p} || '"', 'null')`;
     else if (c.kind === 'list') {
       value = `CASE WHEN ${p} IS NULL THEN 'null' WHEN strpos(${j}, '\\u00') = 0 THEN ${j}
         ELSE '[' || array_to_string(ARRAY(SELECT coalesce(${jsonStringExact('e.v')}, 'null')
