@@ -3,6 +3,12 @@
  * fsync) per group, so that durability does not cost throughput. While a write is under way, new
  * submissions wait and form the next group; each submitter learns which of its events were
  * duplicates.
+ *
+ * A store that can run appends side by side (`EventStore.appendsAtOnce`, PostgreSQL) gets a
+ * second group once `minSecondGroup` events wait: the database executes one while this process
+ * sends the next, instead of waiting on each other. A smaller second group would cost a commit's
+ * fixed work for few events (measured: 500 gave 27,000 events/s, 1,000–2,000 gave 29,300–30,300,
+ * one at a time 24,900–25,100).
  */
 import type { NewEvent } from '../domain/events/stored-event.js';
 import type { EventStore } from '../store/store.js';
@@ -13,34 +19,56 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+export interface GroupCommitOptions {
+  /** Upper bound of events in one transaction. */
+  maxGroupEvents?: number;
+  /** Events that must wait before a write starts beside one under way. */
+  minSecondGroup?: number;
+}
+
 export class GroupCommitter {
   private queue: Pending[] = [];
-  private writing: Promise<void> | null = null;
+  /** Events in `queue`. */
+  private waiting = 0;
+  private writes = 0;
+  private settled: (() => void)[] = [];
+  private readonly maxGroupEvents: number;
+  private readonly minSecondGroup: number;
 
   constructor(
     private readonly events: EventStore,
     /** Told the wall-clock milliseconds of each group's write. */
     private readonly onWritten: (ms: number) => void = () => undefined,
-    /** Upper bound of events in one transaction. */
-    private readonly maxGroupEvents = 50_000,
-  ) {}
+    options: GroupCommitOptions = {},
+  ) {
+    this.maxGroupEvents = options.maxGroupEvents ?? 50_000;
+    this.minSecondGroup = options.minSecondGroup ?? 1000;
+  }
 
   /** Resolves with the indexes (into `events`) that were dropped as duplicates, once durable. */
   submit(events: readonly NewEvent[]): Promise<number[]> {
     if (events.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
-      if (!this.writing) this.writing = this.drain();
+      this.waiting += events.length;
+      this.startWrites();
     });
   }
 
   /** Resolves when everything submitted so far is written. */
   async flushed(): Promise<void> {
-    while (this.writing) await this.writing;
+    while (this.writes > 0 || this.queue.length > 0) {
+      await new Promise<void>((resolve) => this.settled.push(resolve));
+    }
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
+  /** Starts a write of the waiting events whenever the store may take one more. */
+  private startWrites(): void {
+    while (
+      this.queue.length > 0 &&
+      (this.writes === 0 ||
+        (this.writes < this.events.appendsAtOnce && this.waiting >= this.minSecondGroup))
+    ) {
       const group: Pending[] = [];
       let size = 0;
       while (
@@ -51,9 +79,14 @@ export class GroupCommitter {
         group.push(next);
         size += next.events.length;
       }
-      await this.write(group);
+      this.waiting -= size;
+      this.writes++;
+      void this.write(group).finally(() => {
+        this.writes--;
+        this.startWrites();
+        for (const wake of this.settled.splice(0)) wake();
+      });
     }
-    this.writing = null;
   }
 
   private async write(group: Pending[]): Promise<void> {

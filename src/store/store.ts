@@ -83,6 +83,11 @@ export interface EventStore {
    * kept events are on disk.
    */
   append(events: readonly NewEvent[]): Promise<AppendResult>;
+  /**
+   * How many appends may run at once: 1 where writes go one after another anyway (DuckDB's one
+   * writer); more where the database executes one while the next is sent (PostgreSQL).
+   */
+  readonly appendsAtOnce: number;
   /** Number of stored events of an account (tests, benchmarks, admin). */
   count(accountId: string): Promise<number>;
 }

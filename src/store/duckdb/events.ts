@@ -112,6 +112,8 @@ export function duckEvents(
   }
 
   return {
+    // DuckDB writes one transaction at a time (`db.write`): a second append would only queue.
+    appendsAtOnce: 1,
     append(events) {
       return db.write(async (conn) => {
         const keys = new Set<bigint>();
