@@ -130,7 +130,7 @@ export function pgEvents(db: PgDb, touched: TouchedDays): EventStore {
   };
 
   return {
-    // One executes while the next group is sent: ~20 % more events a second (group-commit.ts).
+    // One executes while the next group is sent: ~12 % more events a second (group-commit.ts).
     appendsAtOnce: 2,
     async append(events) {
       // A key repeated within the batch: the first copy is the one offered for storing.
