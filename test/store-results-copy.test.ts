@@ -444,12 +444,28 @@ describe('PostgreSQL results stored one row per line (before migration 4)', { sk
        SELECT 'old-a', * FROM unnest($1::integer[], $2::text[], $3::text[])`,
       [back, back.map((i) => csv[i - 1]!), back.map((i) => json[i - 1]!)],
     );
+    // Job C's worker stored its result and died before finishing the job (no rows yet).
+    await db.run(
+      `INSERT INTO jobs (id, identity, account_id, report, scope, state, counted, created_at)
+       VALUES ('old-c', 'old-c', 'acct', 'chapter_summary', '{}', 'queued', true, now())`,
+    );
+    await db.run(
+      `INSERT INTO results (job_id, rows, csv_header, csv_bytes, json_bytes, ndjson_bytes,
+         created_at) VALUES ('old-c', 1, $1, 4, 5, 3, now())`,
+      [header],
+    );
+    await db.run(`INSERT INTO result_rows (job_id, n, csv, json) VALUES ('old-c', 1, '1,x', '{}')`);
 
     await migrate(db);
     const gone = await db.one(`SELECT to_regclass('result_rows') IS NULL AS gone`);
     assert.equal(gone?.gone, true, 'result_rows dropped');
     const chunks = await db.one(`SELECT count(*) AS c FROM result_chunks WHERE job_id = 'old-a'`);
     assert.equal(Number(chunks?.c), 3, 'chunks of job A');
+    const unfinished = await db.one(
+      `SELECT (SELECT count(*) FROM results WHERE job_id = 'old-c')
+         + (SELECT count(*) FROM result_chunks WHERE job_id = 'old-c') AS n`,
+    );
+    assert.equal(Number(unfinished?.n), 0, "an unfinished job's result is forgotten");
     const results = pgResults(db);
     for (const [id, rows] of JOBS) {
       for (const format of ['csv', 'json', 'ndjson'] as const) {

@@ -186,6 +186,9 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
         FROM result_rows r JOIN jobs j ON j.id = r.job_id
         WHERE r.n <= j.rows
         GROUP BY r.job_id, (r.n - 1) / 1000`,
+      // A result stored by a worker that died before finishing its job (no `jobs.rows`): gone, so
+      // that the job's next run stores it again rather than find it claimed and without lines.
+      'DELETE FROM results WHERE job_id NOT IN (SELECT id FROM jobs WHERE rows IS NOT NULL)',
       'DROP TABLE result_rows',
     ],
   },
