@@ -15,7 +15,7 @@ import {
   foldWidgetEvents,
 } from '../../domain/reports/rollups.js';
 import type { EventStore } from '../store.js';
-import { sqlState, storableJson, tsParam, type PgDb, type Prepared } from './database.js';
+import { sqlState, storableJson, type PgDb, type Prepared } from './database.js';
 import { withAccountsShared, type TouchedDays } from './rollups.js';
 
 const SQL_ARRAY_TYPE = {
@@ -87,7 +87,9 @@ const DEADLOCK_DETECTED = '40P01';
 
 function cell(value: NewEvent[keyof NewEvent]): Cell {
   if (value === null || value === undefined) return null;
-  if (value instanceof Date) return tsParam(value);
+  // ISO 8601 as it is: a TIMESTAMP reads the `T` and ignores the `Z` (the time is UTC already),
+  // which spares rewriting ~6,000 strings a commit as `tsParam` does.
+  if (value instanceof Date) return value.toISOString();
   if (typeof value === 'bigint') return value.toString();
   return value;
 }
@@ -164,7 +166,7 @@ export function pgEvents(db: PgDb, touched: TouchedDays): EventStore {
         if (kept && event.event_key !== null && !kept.has(event.event_key.toString())) {
           duplicates.push(offeredIndex[i]!);
         } else {
-          // Its partials' day: `CAST(ts AS DATE)` of the TIMESTAMP text sent, its first ten.
+          // Its partials' day: `CAST(ts AS DATE)` of the timestamp text sent, its first ten.
           touched.add(event.account_id, String(timestamps[i]).slice(0, 10));
         }
       });

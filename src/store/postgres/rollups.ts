@@ -47,7 +47,9 @@ export function withAccountsShared<T>(
   accountIds: Iterable<string>,
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  const keys = [...new Set([...accountIds].map(accountLockKey))].sort((a, b) => a - b);
+  // Each account once before hashing: a group commit names the account of every event, and a
+  // SHA-256 per event was ~5 % of the collector's main thread.
+  const keys = [...new Set([...new Set(accountIds)].map(accountLockKey))].sort((a, b) => a - b);
   // Integers we make: no injection, and no parameters in a multi-statement query.
   const locks = keys.map(
     (key) => `SELECT pg_advisory_xact_lock_shared(${ROLLUP_LOCK_CLASS}, ${key})`,
