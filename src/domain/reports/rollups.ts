@@ -312,3 +312,13 @@ export const ROLLUP_KEYS = {
   project_days: PROJECT_DAYS_COLUMNS.slice(0, 4).map(([name]) => name),
   chapter_days: CHAPTER_DAYS_COLUMNS.slice(0, 7).map(([name]) => name),
 } as const;
+
+/**
+ * The rollups whose partials compaction merges, each with its merge (`widget_events` has none: its
+ * rows are final). Both stores loop over this list; the key of each is `ROLLUP_KEYS[table]`.
+ */
+export const COMPACTED_ROLLUPS = [
+  { table: 'session_days', merge: mergeSessionDays },
+  { table: 'project_days', merge: mergeProjectDays },
+  { table: 'chapter_days', merge: mergeChapterDays },
+] as const;

@@ -12,17 +12,14 @@
 import { DuckDBDateValue, type DuckDBConnection } from '@duckdb/node-api';
 import {
   ANNOTATION_ROLLUPS,
+  COMPACTED_ROLLUPS,
   ROLLUP_KEYS,
   foldChapterDays,
   foldProjectDays,
   foldSessionDays,
   foldWidgetEvents,
-  mergeChapterDays,
-  mergeProjectDays,
-  mergeSessionDays,
 } from '../../domain/reports/rollups.js';
 import type { NewEvent } from '../../domain/events/stored-event.js';
-import type { SqlDialect } from '../../domain/reports/definition.js';
 import { lit } from '../../domain/reports/sql.js';
 import type { RollupStore } from '../store.js';
 import type { TouchedDays as Touched } from '../touched-days.js';
@@ -153,30 +150,8 @@ export async function refoldIfRetyped(
   }
 }
 
-/** A rollup table, its key and how its partials merge. */
-interface Rollup {
-  table: 'session_days' | 'project_days' | 'chapter_days';
-  keys: readonly string[];
-  merge: (source: string, dialect: SqlDialect) => string;
-}
-
-const ROLLUPS: readonly Rollup[] = [
-  {
-    table: 'session_days',
-    keys: ROLLUP_KEYS.session_days,
-    merge: mergeSessionDays,
-  },
-  {
-    table: 'project_days',
-    keys: ROLLUP_KEYS.project_days,
-    merge: mergeProjectDays,
-  },
-  {
-    table: 'chapter_days',
-    keys: ROLLUP_KEYS.chapter_days,
-    merge: mergeChapterDays,
-  },
-];
+/** A rollup that compaction merges (`COMPACTED_ROLLUPS`). */
+type Rollup = (typeof COMPACTED_ROLLUPS)[number];
 
 /** Fills the TEMP table `compact_days` with the pairs to merge. */
 async function listDays(conn: DuckDBConnection, pairs: readonly [string, number][]): Promise<void> {
@@ -200,7 +175,8 @@ async function listDays(conn: DuckDBConnection, pairs: readonly [string, number]
  * is compacted at every tick, and rewriting all of its rows each time would cost (and log in the
  * WAL) far more than merging the sessions that changed.
  */
-async function mergeDays(conn: DuckDBConnection, { table, keys, merge }: Rollup): Promise<number> {
+async function mergeDays(conn: DuckDBConnection, { table, merge }: Rollup): Promise<number> {
+  const keys = ROLLUP_KEYS[table];
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE split_keys AS
      SELECT ${keys.join(', ')} FROM ${table} JOIN compact_days USING (account_id, day)
@@ -230,7 +206,7 @@ export function duckRollups(db: DuckDb, touched: TouchedDays): RollupStore {
           return await inTransaction(conn, async () => {
             await listDays(conn, pairs);
             let mergedAway = 0;
-            for (const rollup of ROLLUPS) mergedAway += await mergeDays(conn, rollup);
+            for (const rollup of COMPACTED_ROLLUPS) mergedAway += await mergeDays(conn, rollup);
             await conn.run('DROP TABLE compact_days');
             return mergedAway;
           });

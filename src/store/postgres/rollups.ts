@@ -14,11 +14,9 @@
 import { createHash } from 'node:crypto';
 import {
   ANNOTATION_ROLLUPS,
+  COMPACTED_ROLLUPS,
   ROLLUP_KEYS,
   foldSessionDays,
-  mergeChapterDays,
-  mergeProjectDays,
-  mergeSessionDays,
 } from '../../domain/reports/rollups.js';
 import type { RollupStore } from '../store.js';
 import type { TouchedDays as Touched } from '../touched-days.js';
@@ -134,33 +132,21 @@ const partialsToMerge = (table: keyof typeof ROLLUP_KEYS) =>
     GROUP BY ${ROLLUP_KEYS[table].join(', ')} HAVING count(*) > 1`;
 
 /**
- * One (account, day)'s partials of the three tables merged into one row per key; the number of rows
+ * One (account, day)'s partials of each compacted rollup merged into one row per key; the number of rows
  * this removed. Only the rows the DELETEs remove are merged: partials that other nodes append
  * meanwhile are not seen by them, and stay; those another node's compaction took first are
  * skipped.
  */
-const COMPACT_DAY = `WITH session_gone AS (
-  DELETE FROM session_days
-  WHERE ctid = ANY (ARRAY(${partialsToMerge('session_days')}))
+const COMPACT_DAY = `WITH ${COMPACTED_ROLLUPS.map(
+  ({ table, merge }) => `${table}_gone AS (
+  DELETE FROM ${table}
+  WHERE ctid = ANY (ARRAY(${partialsToMerge(table)}))
   RETURNING *
-), session_merged AS (
-  INSERT INTO session_days ${mergeSessionDays('session_gone', 'postgres')} RETURNING 1
-), project_gone AS (
-  DELETE FROM project_days
-  WHERE ctid = ANY (ARRAY(${partialsToMerge('project_days')}))
-  RETURNING *
-), project_merged AS (
-  INSERT INTO project_days ${mergeProjectDays('project_gone', 'postgres')} RETURNING 1
-), chapter_gone AS (
-  DELETE FROM chapter_days
-  WHERE ctid = ANY (ARRAY(${partialsToMerge('chapter_days')}))
-  RETURNING *
-), chapter_merged AS (
-  INSERT INTO chapter_days ${mergeChapterDays('chapter_gone', 'postgres')} RETURNING 1
-)
-SELECT (SELECT count(*) FROM session_gone) + (SELECT count(*) FROM project_gone)
-  + (SELECT count(*) FROM chapter_gone) - (SELECT count(*) FROM session_merged)
-  - (SELECT count(*) FROM project_merged) - (SELECT count(*) FROM chapter_merged) AS merged`;
+), ${table}_merged AS (
+  INSERT INTO ${table} ${merge(`${table}_gone`, 'postgres')} RETURNING 1
+)`,
+).join(', ')}
+SELECT ${COMPACTED_ROLLUPS.map(({ table }) => `(SELECT count(*) FROM ${table}_gone) - (SELECT count(*) FROM ${table}_merged)`).join('\n  + ')} AS merged`;
 
 export function pgRollups(db: PgDb, touched: TouchedDays): RollupStore {
   /**
