@@ -28,6 +28,7 @@ import {
   batches,
   event,
   type SessionParts,
+  widgetSentAsPop,
 } from './helpers/rollup-events.js';
 
 /**
@@ -277,27 +278,7 @@ describe('rollups (DuckDB)', () => {
   });
 
   it('re-folds the widget events of an annotation whose catalog type changes', async () => {
-    const widget = { session_id: 'ws', project_id: 'p0', annotation_id: 'w1' };
-    await store.events.append(
-      keyed([
-        event({
-          ...widget,
-          kind: 'annotation_view',
-          annotation_type: 'pop',
-          text: 'Widget',
-          ts: at(DAY[2], '09:00:00'),
-        }),
-        event({
-          ...widget,
-          kind: 'annotation_action',
-          action: 'submit',
-          annotation_type: 'pop',
-          response: 'yes',
-          sign_in_type: 'auto',
-          ts: at(DAY[2], '09:00:01'),
-        }),
-      ]),
-    );
+    await store.events.append(keyed(widgetSentAsPop()));
     const ofW1 = () => rows(`SELECT kind, atype FROM widget_events WHERE annotation_id = 'w1'`);
     assert.deepEqual(await ofW1(), [], 'a pop is no widget');
     await store.catalog.createAnnotation(annotation('w1', 'signin'));

@@ -168,3 +168,29 @@ export function batches(
   for (let i = 0; i < events.length; i += perBatch) out.push(events.slice(i, i + perBatch));
   return out;
 }
+
+/**
+ * A view and a submit of annotation `w1` sent as a `pop`, in session `ws` (both rollup tests'
+ * widget re-fold: the catalog later makes `w1` a sign-in, a poll, a pop again).
+ */
+export function widgetSentAsPop(): NewEvent[] {
+  const widget = { session_id: 'ws', project_id: 'p0', annotation_id: 'w1' };
+  return [
+    event({
+      ...widget,
+      kind: 'annotation_view',
+      annotation_type: 'pop',
+      text: 'Widget',
+      ts: at(DAY[2], '09:00:00'),
+    }),
+    event({
+      ...widget,
+      kind: 'annotation_action',
+      action: 'submit',
+      annotation_type: 'pop',
+      response: 'yes',
+      sign_in_type: 'auto',
+      ts: at(DAY[2], '09:00:01'),
+    }),
+  ];
+}
