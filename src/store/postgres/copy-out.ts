@@ -107,7 +107,8 @@ export class CopyTextDecoder {
   /**
    * `chunk[from, end)` (no newline in it) unescaped; a backslash at its end waits for its letter.
    * The bytes between escapes are copied as runs: a stored chunk of lines has an escaped newline
-   * every line, and a byte at a time took several times as long.
+   * every line, and a byte at a time took 1.5–2.5 times as long (70 MB of chunks: 137–173 ms
+   * against 54–118 ms).
    */
   private unescape(chunk: Buffer, from: number, end: number): Buffer {
     const out = Buffer.allocUnsafe(end - from);
