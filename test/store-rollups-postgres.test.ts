@@ -36,6 +36,7 @@ import {
 /** The migrations that made the rollups, and `widget_events`. */
 const ROLLUPS_MIGRATION = MIGRATIONS.find((m) => m.sql.some((s) => s.includes('session_days')))!;
 const WIDGETS_MIGRATION = MIGRATIONS.find((m) => m.sql.some((s) => s.includes('widget_events')))!;
+const ALONE_MIGRATION = MIGRATIONS.find((m) => m.sql.some((s) => s.includes('ADD COLUMN alone')))!;
 
 /**
  * Day 2's chapter: a view of ch{n%2} (sent as `bookmark`) and a chapter-menu click (menu, sent as
@@ -104,6 +105,9 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
           FROM chapter_days) k`,
       ),
     );
+    // Never two partials of one session alone, and every session's only partial alone.
+    assert.deepEqual(await tables().aloneTwice(), []);
+    assert.deepEqual(await tables().unsettled(), []);
   };
 
   /** A session's day, merged; its counts as numbers (`pg` gives BIGINTs as text). */
@@ -154,7 +158,8 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
 
   it('creates the tables with the columns of rollups.ts, in order', async () => {
     for (const [table, columns] of [
-      ['session_days', SESSION_DAYS_COLUMNS],
+      // `alone` last: no fold writes it (rollups.ts).
+      ['session_days', [...SESSION_DAYS_COLUMNS, ['alone', 'boolean']]],
       ['project_days', PROJECT_DAYS_COLUMNS],
       ['chapter_days', CHAPTER_DAYS_COLUMNS],
       ['widget_events', WIDGET_EVENTS_COLUMNS],
@@ -244,6 +249,88 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
     await compacted();
     assert.deepEqual(await writers(), before);
     assert.deepEqual(await merged(), await foldedNow());
+  });
+
+  it("marks a session's only partial alone once its day is compacted, and never two", async () => {
+    const play = (day: string, time: string) =>
+      event({
+        session_id: 'solo',
+        project_id: 'p1',
+        kind: 'player_action',
+        action: 'play',
+        ts: at(day, time),
+      });
+    const solo = () =>
+      db.all(
+        `SELECT CAST(day AS VARCHAR) AS day, alone FROM session_days WHERE session_id = 'solo'
+         ORDER BY day, alone`,
+      );
+    await store.events.append(keyed([play(DAY[1], '10:00:00')]));
+    await store.events.append(keyed([play(DAY[1], '10:00:05')]));
+    assert.deepEqual(await solo(), [
+      { day: DAY[1], alone: false },
+      { day: DAY[1], alone: false },
+    ]);
+    await store.rollups.compact();
+    assert.deepEqual(
+      await solo(),
+      [{ day: DAY[1], alone: true }],
+      "merged, its session's only one",
+    );
+    // Another day's partial: appended fresh, and never alone, since the first is still there.
+    await store.events.append(keyed([play(DAY[2], '10:00:00')]));
+    assert.deepEqual(await solo(), [
+      { day: DAY[1], alone: true },
+      { day: DAY[2], alone: false },
+    ]);
+    await store.rollups.compact();
+    assert.deepEqual(await solo(), [
+      { day: DAY[1], alone: true },
+      { day: DAY[2], alone: false },
+    ]);
+    await compacted();
+    assert.deepEqual(await merged(), await foldedNow());
+    // A re-fold folds every day of its sessions, so it knows: `once`, split in two partials,
+    // is one partial again and alone, without a compaction.
+    const answer = (time: string) =>
+      event({
+        session_id: 'once',
+        project_id: 'p9',
+        kind: 'annotation_action',
+        action: 'click',
+        annotation_id: 'x1',
+        annotation_type: 'pop',
+        ts: at(DAY[1], time),
+      });
+    await store.events.append(keyed([answer('11:00:00')]));
+    await store.events.append(keyed([answer('11:00:05')]));
+    const once = () =>
+      db.all(
+        `SELECT CAST(day AS VARCHAR) AS day, alone FROM session_days WHERE session_id = 'once'`,
+      );
+    assert.deepEqual(await once(), [
+      { day: DAY[1], alone: false },
+      { day: DAY[1], alone: false },
+    ]);
+    await store.catalog.createProject({
+      id: 'p9',
+      account_id: ACCOUNT,
+      title: 'P9',
+      video_id: null,
+      video_source_id: null,
+      video_duration: null,
+      tags: [],
+      created_at: NOW,
+      updated_at: NOW,
+    });
+    await store.catalog.createAnnotation({ ...annotation('x1', 'quiz'), project_id: 'p9' });
+    assert.deepEqual(await once(), [{ day: DAY[1], alone: true }]);
+    assert.deepEqual(await tables().aloneTwice(), []);
+    assert.deepEqual(await tables().unsettled(), []);
+    assert.deepEqual(await merged(), await foldedNow());
+    // Its project's partials, which no re-fold touches, merged for the tests that follow.
+    await store.rollups.compact();
+    assert.deepEqual(await once(), [{ day: DAY[1], alone: true }]);
   });
 
   it('re-folds the sessions naming an annotation whose catalog type changes', async () => {
@@ -447,14 +534,16 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
     await db.run(
       'DROP TABLE session_days, project_days, chapter_days, annotations_seen, widget_events',
     );
-    await db.run('DELETE FROM schema_migrations WHERE version IN ($1, $2)', [
+    await db.run('DELETE FROM schema_migrations WHERE version IN ($1, $2, $3)', [
       ROLLUPS_MIGRATION.version,
       WIDGETS_MIGRATION.version,
+      ALONE_MIGRATION.version,
     ]);
     await migrate(db);
     assert.deepEqual(await merged(), expected);
     assert.deepEqual(await db.all('SELECT * FROM annotations_seen ORDER BY 1, 2'), seen);
-    // One fold of everything: already one row per key.
+    // One fold of everything: already one row per key; and each session's only one alone.
     await compacted();
+    assert.ok((await tables().aloneCount()) > 0);
   });
 });

@@ -17,6 +17,7 @@ import {
   foldProjectDays,
   foldSessionDays,
   foldWidgetEvents,
+  settleAlone,
   type RollupColumnType,
 } from '../../domain/reports/rollups.js';
 import type { PgDb } from './database.js';
@@ -190,6 +191,22 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
       // that the job's next run stores it again rather than find it claimed and without lines.
       'DELETE FROM results WHERE job_id NOT IN (SELECT id FROM jobs WHERE rows IS NOT NULL)',
       'DROP TABLE result_rows',
+    ],
+  },
+  {
+    version: 5,
+    name: 'session partials known to be alone',
+    sql: [
+      // After the folds' columns (rollups.ts), so that a node of an earlier version, which
+      // inserts them by position, still can: its partials take the default, not alone, which is
+      // always true enough.
+      'ALTER TABLE session_days ADD COLUMN alone boolean NOT NULL DEFAULT false',
+      // A session's partials on any day, for the compaction's check; and the few partials not
+      // alone, which reports look up by day to find the sessions they combine.
+      'CREATE INDEX session_days_account_session ON session_days (account_id, session_id)',
+      'CREATE INDEX session_days_not_alone ON session_days (account_id, day) WHERE NOT alone',
+      settleAlone('true', 'ctid'),
+      'ANALYZE session_days',
     ],
   },
 ];

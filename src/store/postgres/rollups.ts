@@ -16,7 +16,8 @@ import {
   ANNOTATION_ROLLUPS,
   COMPACTED_ROLLUPS,
   ROLLUP_KEYS,
-  foldSessionDays,
+  foldWholeSessions,
+  settleAlone,
 } from '../../domain/reports/rollups.js';
 import type { RollupStore } from '../store.js';
 import type { TouchedDays as Touched } from '../touched-days.js';
@@ -65,9 +66,9 @@ async function lockAccountExclusive(tx: Tx, accountId: string): Promise<void> {
 
 /**
  * The sessions whose events name annotation $2 of account $1, their `session_days` rows (every
- * day) replaced by a fold of all their events with the catalog as this transaction sees it. One
- * statement: the DELETE and the INSERT share a snapshot, so the rows deleted are exactly those the
- * fresh fold replaces.
+ * day) replaced by a fold of all their events with the catalog as this transaction sees it, each
+ * partial `alone` when it is its session's only one. One statement: the DELETE and the INSERT
+ * share a snapshot, so the rows deleted are exactly those the fresh fold replaces.
  */
 const REFOLD_SESSIONS = `WITH named AS (
   SELECT DISTINCT session_id FROM events WHERE account_id = $1 AND annotation_id = $2
@@ -75,7 +76,7 @@ const REFOLD_SESSIONS = `WITH named AS (
   DELETE FROM session_days
   WHERE account_id = $1 AND session_id IN (SELECT session_id FROM named)
 )
-INSERT INTO session_days ${foldSessionDays(
+INSERT INTO session_days ${foldWholeSessions(
   '(SELECT * FROM events WHERE account_id = $1 AND session_id IN (SELECT session_id FROM named))',
   'postgres',
 )}`;
@@ -148,15 +149,25 @@ const COMPACT_DAY = `WITH ${COMPACTED_ROLLUPS.map(
 ).join(', ')}
 SELECT ${COMPACTED_ROLLUPS.map(({ table }) => `(SELECT count(*) FROM ${table}_gone) - (SELECT count(*) FROM ${table}_merged)`).join('\n  + ')} AS merged`;
 
+/**
+ * The partials of account $1's day $2 that are their session's only one, marked `alone`. Another
+ * node's append meanwhile can add a partial this check does not see: it is not alone itself, and
+ * a report combines the two.
+ */
+const SETTLE_DAY = settleAlone('s.account_id = $1 AND s.day = $2::date', 'ctid');
+
 export function pgRollups(db: PgDb, touched: TouchedDays): RollupStore {
   /**
    * The shared lock keeps a re-fold out while the day is merged: merged rows inserted under an
    * older snapshot than the re-fold's DELETE would escape it and keep the old types.
    */
   const compactDay = (accountId: string, day: string) =>
-    withAccountsShared(db, [accountId], async (tx) =>
-      num((await tx.one(COMPACT_DAY, [accountId, day]))?.merged),
-    );
+    withAccountsShared(db, [accountId], async (tx) => {
+      const merged = num((await tx.one(COMPACT_DAY, [accountId, day]))?.merged);
+      // A statement of its own, to see the merged rows.
+      await tx.run(SETTLE_DAY, [accountId, day]);
+      return merged;
+    });
 
   return {
     async compact() {
