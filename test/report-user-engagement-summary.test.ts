@@ -227,4 +227,42 @@ describe(REPORT, () => {
       ],
     );
   });
+
+  it('counts a session sent in two parts once, the first compacted before the second came', async () => {
+    const other = await fx.account();
+    const before = session({ session: 'k1', project: 'p1', anon: 'anon-k' }, D);
+    const after = session({ session: 'k1', project: 'p1', anon: 'anon-k', user: 'uk' }, D);
+    // `send` compacts first: the first part is its session's only partial (alone) when the
+    // second arrives as a fresh one, and a report must combine the two.
+    await other.send([
+      before.player('Load', '10:00:00'),
+      before.player('Play', '10:00:01'),
+      before.progress('10:00:31', 30),
+    ]);
+    await other.send([
+      after.player('Pause', '10:01:00', { Username: 'Kay' }),
+      after.action('q1', 'quiz', 'Answer', '10:01:10'), // responses
+      after.progress('10:01:21', 50),
+    ]);
+    assert.deepEqual(await other.report(REPORT, { start: D, end: D }), [
+      {
+        user_id: 'uk', // signed in in the second part: the whole session is uk's
+        username: 'Kay',
+        time_watched_seconds: 50, // max(30, 50)
+        last_session: at(D, '10:00:00'),
+        links: 0,
+        navigation: 0,
+        responses: 1,
+        widgets: 0,
+        videos: 1,
+        plays: 1,
+        sessions: 1,
+      },
+    ]);
+    const projects = await other.report('project_engagement_summary_raw', { start: D, end: D });
+    assert.deepEqual(
+      projects.map((r) => [r.project_id, r.loads, r.plays, r.total_view_time_seconds, r.audience]),
+      [['p1', 1, 1, 50, 1]],
+    );
+  });
 });

@@ -332,19 +332,26 @@ export const PROJECT_FACTS = ['title', 'tags', 'video_id', 'video_source_id', 'd
 const VIEWER_OF_SESSION = `COALESCE(min(min(user_id)) OVER session, min(min(anonymous_id)) OVER session, session_id)`;
 
 /**
- * `multi`: the sessions with more than one partial in scope — one over midnight, with several
- * projects or experiences, or with partials not merged yet — and `multi_parts`, their partials.
- * They are few: every other session is its one row of `sp` as it is, with nothing to combine.
- * Reports combine only these (PostgreSQL: grouping and windowing every session of six months took
- * ~1 s of a 2–4 s summary). `multi_parts` is kept (MATERIALIZED) for reports that read it twice:
- * each reading would scan every partial again to find the few (~0.2 s).
+ * `multi_parts`: the partials in scope of the sessions that may have more than one — those with a
+ * partial not known to be `alone` (rollups.ts: the compaction marks a session's only partial) —
+ * combined by the reports; `ONE_PARTIAL` picks the others' partials, each its session as it is.
+ * They are few: PostgreSQL finds them through two small indexes (the partials not alone, then all
+ * the partials of their sessions), where grouping every partial in scope by session to find them
+ * took ~0.45 s of a 1.4 s user summary at 10 million events. MATERIALIZED: kept apart from the
+ * plan around it, the lookup stays two index lookups even where a report turns sorting off (the
+ * project summary then read the whole session index in order instead: 8 s).
  */
-export const MULTI_PARTIAL_SESSIONS = `multi AS (
-  SELECT session_id FROM sp GROUP BY session_id HAVING count(*) > 1
-),
-multi_parts AS MATERIALIZED (
-  SELECT * FROM sp WHERE session_id IN (SELECT session_id FROM multi)
+export const MULTI_PARTIAL_SESSIONS = `multi_parts AS MATERIALIZED (
+  SELECT * FROM sp
+  WHERE session_id = ANY (ARRAY(SELECT DISTINCT session_id FROM sp WHERE NOT alone))
 )`;
+
+/**
+ * On a row of `sp`: the partial is its session's only one in scope. An anti join, which
+ * PostgreSQL runs in parallel workers (a `NOT IN` a CTE cannot).
+ */
+export const ONE_PARTIAL = `sp.alone AND NOT EXISTS (
+    SELECT 1 FROM sp AS other WHERE NOT other.alone AND other.session_id = sp.session_id)`;
 
 /**
  * `sessions`: the per-session rollup, one row per session (`by` null), per session and project,
@@ -353,11 +360,11 @@ multi_parts AS MATERIALIZED (
  * the time of its first event and its annotation actions of each kind (links, navigation,
  * responses, widgets). Per experience it also names the session's project (the smallest its events
  * name; one, normally), whose video duration measures it. Read from `sp` (`sessionViewersCte`
- * before it): a session with one partial is that row (its viewer its own IDs); the sessions of
- * `multi` (defined here too) are combined, their viewer a window over the session's rows — one
- * sort of those few instead of a second aggregate and a join. A report that counts no viewers
- * (`viewers: false`) groups every session instead: finding `multi` costs more than it saves
- * there (PostgreSQL at 10 million events: daily summary 0.5–0.6 s grouped, 0.75–0.95 s split).
+ * before it): a session with one partial is that row (its viewer its own IDs); the partials of
+ * `multi_parts` (defined here too) are combined, their viewer a window over the session's rows —
+ * one sort of those few instead of a second aggregate and a join. A report that counts no viewers
+ * (`viewers: false`) groups every session instead (PostgreSQL at 10 million events: daily summary
+ * 0.5–0.6 s grouped, 0.75–0.95 s split when finding the split still grouped every partial).
  */
 export function sessionsCte(
   by: 'project_id' | 'experience_id' | null,
@@ -389,7 +396,7 @@ sessions AS (
     COALESCE(view_time, 0) AS view_time, first_ts, ${ACTION_KINDS.join(', ')},
     COALESCE(user_id, anonymous_id, session_id) AS viewer_id
   FROM sp
-  WHERE session_id NOT IN (SELECT session_id FROM multi)${keyed}
+  WHERE ${ONE_PARTIAL}${keyed}
   UNION ALL
   ${combined('multi_parts')}
 )`;
