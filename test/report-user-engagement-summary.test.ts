@@ -232,8 +232,8 @@ describe(REPORT, () => {
     const other = await fx.account();
     const before = session({ session: 'k1', project: 'p1', anon: 'anon-k' }, D);
     const after = session({ session: 'k1', project: 'p1', anon: 'anon-k', user: 'uk' }, D);
-    // `send` compacts first: the first part is its session's only partial (alone) when the
-    // second arrives as a fresh one, and a report must combine the two.
+    // `send` compacts first: the first part is its session's only partial (on PostgreSQL marked
+    // alone) when the second arrives as a fresh one, and a report must combine the two.
     await other.send([
       before.player('Load', '10:00:00'),
       before.player('Play', '10:00:01'),

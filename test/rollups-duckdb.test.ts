@@ -171,91 +171,10 @@ describe('rollups (DuckDB)', () => {
       ),
       await count('chapter_days'),
     );
-    // Never two partials of one session alone, and every session's only partial alone.
-    assert.deepEqual(await tables().aloneTwice(), []);
-    assert.deepEqual(await tables().unsettled(), []);
     // Merged rows are what the tables now hold, row for row.
     assert.deepEqual(await tables().stored(), before);
     assert.deepEqual(await merged(), before);
     assert.equal(await store.rollups.compact(), 0, 'nothing appended since');
-  });
-
-  it("marks a session's only partial alone once its day is compacted, and never two", async () => {
-    const play = (day: string, time: string) =>
-      event({
-        session_id: 'solo',
-        project_id: 'p1',
-        kind: 'player_action',
-        action: 'play',
-        ts: at(day, time),
-      });
-    const solo = () =>
-      rows(`SELECT CAST(day AS VARCHAR) AS day, alone FROM session_days WHERE session_id = 'solo'`);
-    await store.events.append(keyed([play(DAY[1], '10:00:00')]));
-    await store.events.append(keyed([play(DAY[1], '10:00:05')]));
-    assert.deepEqual(await solo(), [
-      { day: DAY[1], alone: false },
-      { day: DAY[1], alone: false },
-    ]);
-    await store.rollups.compact();
-    assert.deepEqual(
-      await solo(),
-      [{ day: DAY[1], alone: true }],
-      "merged, its session's only one",
-    );
-    // Another day's partial: appended fresh, and never alone, since the first is still there.
-    await store.events.append(keyed([play(DAY[2], '10:00:00')]));
-    assert.deepEqual(await solo(), [
-      { day: DAY[1], alone: true },
-      { day: DAY[2], alone: false },
-    ]);
-    await store.rollups.compact();
-    assert.deepEqual(await solo(), [
-      { day: DAY[1], alone: true },
-      { day: DAY[2], alone: false },
-    ]);
-    assert.deepEqual(await tables().aloneTwice(), []);
-    assert.deepEqual(await tables().unsettled(), []);
-    assert.deepEqual(await merged(), await foldedNow());
-    // A re-fold folds every day of its sessions, so it knows: `once`, split in two partials,
-    // is one partial again and alone, without a compaction.
-    const answer = (time: string) =>
-      event({
-        session_id: 'once',
-        project_id: 'p9',
-        kind: 'annotation_action',
-        action: 'click',
-        annotation_id: 'x1',
-        annotation_type: 'pop',
-        ts: at(DAY[1], time),
-      });
-    await store.events.append(keyed([answer('11:00:00')]));
-    await store.events.append(keyed([answer('11:00:05')]));
-    const once = () =>
-      rows(`SELECT CAST(day AS VARCHAR) AS day, alone FROM session_days WHERE session_id = 'once'`);
-    assert.deepEqual(await once(), [
-      { day: DAY[1], alone: false },
-      { day: DAY[1], alone: false },
-    ]);
-    await store.catalog.createProject({
-      id: 'p9',
-      account_id: ACCOUNT,
-      title: 'P9',
-      video_id: null,
-      video_source_id: null,
-      video_duration: null,
-      tags: [],
-      created_at: NOW,
-      updated_at: NOW,
-    });
-    await store.catalog.createAnnotation({ ...annotation('x1', 'quiz'), project_id: 'p9' });
-    assert.deepEqual(await once(), [{ day: DAY[1], alone: true }]);
-    assert.deepEqual(await tables().aloneTwice(), []);
-    assert.deepEqual(await tables().unsettled(), []);
-    assert.deepEqual(await merged(), await foldedNow());
-    // Its project's partials, which no re-fold touches, merged for the tests that follow.
-    await store.rollups.compact();
-    assert.deepEqual(await once(), [{ day: DAY[1], alone: true }]);
   });
 
   it('re-folds the sessions naming an annotation whose catalog type changes', async () => {
@@ -463,20 +382,16 @@ describe('rollups (DuckDB)', () => {
     const expected = await foldedNow();
     const seen = await rows('SELECT * FROM annotations_seen');
     assert.ok(expected.widgets.length > 0);
-    // Undo migrations 4 to 6 and run them again over the events stored so far.
+    // Undo migrations 4 and 5 and run them again over the events stored so far.
     await db.run('DROP TABLE session_days');
     await db.run('DROP TABLE project_days');
     await db.run('DROP TABLE chapter_days');
     await db.run('DROP TABLE annotations_seen');
     await db.run('DROP TABLE widget_events');
-    await db.run('DELETE FROM schema_migrations WHERE version IN (4, 5, 6)');
+    await db.run('DELETE FROM schema_migrations WHERE version IN (4, 5)');
     await migrate(db);
     assert.deepEqual(await merged(), expected);
     assert.deepEqual(await rows('SELECT * FROM annotations_seen'), seen);
-    // Each session's only partial alone, never two of one session.
-    assert.deepEqual(await tables().aloneTwice(), []);
-    assert.deepEqual(await tables().unsettled(), []);
-    assert.ok((await tables().aloneCount()) > 0);
     // One fold of everything: already one row per key.
     assert.equal(
       await count('session_days'),

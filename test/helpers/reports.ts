@@ -114,8 +114,8 @@ export interface ReportAccount {
   /**
    * Sends events through the collector (live events: within the last 7 days) and checks all were
    * taken. Every send and import starts with a compaction of what came before, as the server's
-   * timer would run one, so that reports read every kind of session partial (rollups.ts): alone
-   * (sent before), fresh (sent last), and both in one session (sent in parts).
+   * timer would run one, so that reports read every kind of session partial: merged (sent
+   * before; on PostgreSQL marked alone), fresh (sent last), and both in one session (sent in parts).
    */
   send(events: RawEvent[]): Promise<void>;
   /** Loads events of any age through the admin import (the collector's normalisation); compacts first, as `send`. */

@@ -58,17 +58,17 @@ export function rollupTables<P>(all: All<P>, dialect: SqlDialect) {
       widgets: await widgets(`(${foldWidgetEvents('events', dialect)}) f`),
     }),
     /**
-     * The sessions with more than one partial marked `alone`, which reports would count more than
-     * once: there must be none (rollups.ts).
+     * PostgreSQL: the sessions with more than one partial marked `alone`, which reports would count
+     * more than once; there must be none (src/store/postgres/rollups.ts).
      */
     aloneTwice: () =>
       all(`SELECT account_id, session_id FROM session_days GROUP BY account_id, session_id
         HAVING count(*) FILTER (WHERE alone) > 1 ORDER BY 1, 2`),
-    /** The sessions whose only partial is not marked `alone`: none once their days are compacted. */
+    /** PostgreSQL: the sessions whose only partial is not `alone`; none once their days are compacted. */
     unsettled: () =>
       all(`SELECT account_id, session_id FROM session_days GROUP BY account_id, session_id
         HAVING count(*) = 1 AND NOT bool_or(alone) ORDER BY 1, 2`),
-    /** How many partials are marked `alone`. */
+    /** PostgreSQL: how many partials are marked `alone`. */
     aloneCount: async () =>
       Number((await all('SELECT count(*) AS n FROM session_days WHERE alone'))[0]?.n),
     /** The stored rows of each table, unmerged. */

@@ -14,14 +14,7 @@
  *
  * Partials are appended per commit (no upsert: no lock between writers) and merged later by the
  * store's compaction (`mergeSessionDays` / `mergeProjectDays`), which changes no report.
- *
- * `session_days` has one more column, `alone`, outside the folds (so appended and merged rows take
- * its default, false): true when the store found the partial its session's only one, on any day —
- * the compaction checks the partials of the days it merges (`settleAlone`), and a re-fold, which
- * folds every day of its sessions, counts them (`foldWholeSessions`). Of two partials of one session, at least one is never alone:
- * a check sees every partial committed before it, and a partial appended after is not alone.
- * Reports combine the partials of sessions with one not alone and take every other partial as its
- * session (sql.ts `MULTI_PARTIAL_SESSIONS`), without grouping every session to find out.
+
  * `chapter_days` holds partials too; `widget_events` does not: one narrow row per sign-in or poll
  * event, for the widget summaries, never merged.
  *
@@ -132,27 +125,6 @@ FROM (
   LEFT JOIN annotations a ON a.account_id = e.account_id AND a.id = e.annotation_id
 ) f
 GROUP BY account_id, CAST(ts AS DATE), session_id, project_id, experience_id`;
-}
-
-/**
- * `foldSessionDays` of sources that hold every event of their sessions (a re-fold), with `alone`
- * (the last column): whether the partial is its session's only one.
- */
-export function foldWholeSessions(source: string, dialect: SqlDialect): string {
-  return `SELECT f.*, count(*) OVER (PARTITION BY f.account_id, f.session_id) = 1 AS alone
-FROM (${foldSessionDays(source, dialect)}) AS f`;
-}
-
-/**
- * Marks `alone` the partials of `session_days` (alias `s`) that `where` selects and that are
- * their session's only one; `rowId` names the engine's row identity. Reads every partial of each
- * session, on any day: PostgreSQL through the index on (account_id, session_id).
- */
-export function settleAlone(where: string, rowId: 'ctid' | 'rowid'): string {
-  return `UPDATE session_days AS s SET alone = true
-WHERE ${where} AND NOT s.alone AND NOT EXISTS (
-  SELECT 1 FROM session_days AS o
-  WHERE o.account_id = s.account_id AND o.session_id = s.session_id AND o.${rowId} <> s.${rowId})`;
 }
 
 /**

@@ -332,26 +332,45 @@ export const PROJECT_FACTS = ['title', 'tags', 'video_id', 'video_source_id', 'd
 const VIEWER_OF_SESSION = `COALESCE(min(min(user_id)) OVER session, min(min(anonymous_id)) OVER session, session_id)`;
 
 /**
- * `multi_parts`: the partials in scope of the sessions that may have more than one — those with a
- * partial not known to be `alone` (rollups.ts: the compaction marks a session's only partial) —
- * combined by the reports; `ONE_PARTIAL` picks the others' partials, each its session as it is.
- * They are few: PostgreSQL finds them through two small indexes (the partials not alone, then all
- * the partials of their sessions), where grouping every partial in scope by session to find them
- * took ~0.45 s of a 1.4 s user summary at 10 million events. MATERIALIZED: kept apart from the
- * plan around it, the lookup stays two index lookups even where a report turns sorting off (the
- * project summary then read the whole session index in order instead: 8 s).
+ * DIALECT SEAM: `multi_parts`, the partials in scope of the sessions that may have more than one,
+ * which reports combine, and `onePartial`, the condition on a row of `sp` that picks the other
+ * sessions' partials, each its session as it is. They are few (over midnight, two projects or
+ * experiences, not merged yet: ~2,000 of ~465,000 sessions in six months of the 10-million-event
+ * bench), and the two engines find them differently:
+ *
+ * - PostgreSQL keeps them in the rollup (src/store/postgres/rollups.ts): a partial is `alone` when
+ *   the compaction found it its session's only one, and of two partials of a session at least one
+ *   is not. The sessions with a partial in scope that is not alone are found through a partial
+ *   index, their partials through the index on (account_id, session_id); every other partial is
+ *   read by a parallel anti join. Grouping every partial in scope by session to find them took
+ *   ~0.45 s of a six-month user summary. MATERIALIZED keeps the lookup two index scans even where a
+ *   report turns sorting off (the project summary then read the whole session index in order: 8 s).
+ * - DuckDB groups the session IDs in scope (`multi`), which its columnar scan does in tens of ms;
+ *   the lookups above, without PostgreSQL's indexes, made its summaries 20–50 % slower.
  */
-export const MULTI_PARTIAL_SESSIONS = `multi_parts AS MATERIALIZED (
+export function multiPartialSessions(dialect: SqlDialect): string {
+  if (dialect === 'postgres') {
+    return `multi_parts AS MATERIALIZED (
   SELECT * FROM sp
   WHERE session_id = ANY (ARRAY(SELECT DISTINCT session_id FROM sp WHERE NOT alone))
 )`;
+  }
+  return `multi AS (
+  SELECT session_id FROM sp GROUP BY session_id HAVING count(*) > 1
+),
+multi_parts AS MATERIALIZED (
+  SELECT * FROM sp WHERE session_id IN (SELECT session_id FROM multi)
+)`;
+}
 
-/**
- * On a row of `sp`: the partial is its session's only one in scope. An anti join, which
- * PostgreSQL runs in parallel workers (a `NOT IN` a CTE cannot).
- */
-export const ONE_PARTIAL = `sp.alone AND NOT EXISTS (
+/** See `multiPartialSessions`: on a row of `sp`, its session is not one of `multi_parts`. */
+export function onePartial(dialect: SqlDialect): string {
+  if (dialect === 'postgres') {
+    return `sp.alone AND NOT EXISTS (
     SELECT 1 FROM sp AS other WHERE NOT other.alone AND other.session_id = sp.session_id)`;
+  }
+  return 'session_id NOT IN (SELECT session_id FROM multi)';
+}
 
 /**
  * `sessions`: the per-session rollup, one row per session (`by` null), per session and project,
@@ -368,6 +387,7 @@ export const ONE_PARTIAL = `sp.alone AND NOT EXISTS (
  */
 export function sessionsCte(
   by: 'project_id' | 'experience_id' | null,
+  dialect: SqlDialect,
   { viewers = true }: { viewers?: boolean } = {},
 ): string {
   const keys = by === null ? ['session_id'] : ['session_id', by];
@@ -389,14 +409,14 @@ export function sessionsCte(
     GROUP BY ${keys.join(', ')}${by === null || !viewers ? '' : '\n    WINDOW session AS (PARTITION BY session_id)'}
   ) s${by === null ? '' : `\n  WHERE ${by} IS NOT NULL`}`;
   if (!viewers) return `sessions AS (\n  ${combined('sp')}\n)`;
-  return `${MULTI_PARTIAL_SESSIONS},
+  return `${multiPartialSessions(dialect)},
 sessions AS (
   SELECT ${keys.join(', ')},
     ${projectOfExperience === null ? '' : 'project_id, '}has_load, has_play, has_interaction,
     COALESCE(view_time, 0) AS view_time, first_ts, ${ACTION_KINDS.join(', ')},
     COALESCE(user_id, anonymous_id, session_id) AS viewer_id
   FROM sp
-  WHERE ${ONE_PARTIAL}${keyed}
+  WHERE ${onePartial(dialect)}${keyed}
   UNION ALL
   ${combined('multi_parts')}
 )`;

@@ -12,7 +12,6 @@ import {
   foldProjectDays,
   foldSessionDays,
   foldWidgetEvents,
-  settleAlone,
   type RollupColumnType,
 } from '../../domain/reports/rollups.js';
 import type { DuckDb } from './database.js';
@@ -116,16 +115,6 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
     sql: [
       rollupTable('widget_events', WIDGET_EVENTS_COLUMNS),
       `INSERT INTO widget_events BY NAME ${foldWidgetEvents('events', 'duckdb')}`,
-    ],
-  },
-  {
-    version: 6,
-    name: 'session partials known to be alone',
-    sql: [
-      // Outside the folds' columns (rollups.ts): appended and merged rows take the default, not
-      // alone. (DuckDB adds no column with a constraint; nothing writes NULL.)
-      'ALTER TABLE session_days ADD COLUMN alone BOOLEAN DEFAULT false',
-      settleAlone('true', 'rowid'),
     ],
   },
 ];

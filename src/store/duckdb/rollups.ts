@@ -18,8 +18,6 @@ import {
   foldProjectDays,
   foldSessionDays,
   foldWidgetEvents,
-  foldWholeSessions,
-  settleAlone,
 } from '../../domain/reports/rollups.js';
 import type { NewEvent } from '../../domain/events/stored-event.js';
 import { lit } from '../../domain/reports/sql.js';
@@ -116,10 +114,9 @@ export async function foldAppended(
 /**
  * After a catalog write set the type of annotation (`accountId`, `id`) from `before` (null: no
  * row had that ID) to `after`, in the caller's transaction: when stored events name it, the
- * sessions they belong to are folded again, every day of them, with the catalog as it now is (each
- * partial `alone` when it is its session's only one), and so are the `chapter_days` partials of
- * its events (their `source_id`) and its `widget_events` rows. `project_days` reads no annotation
- * type and stays.
+ * sessions they belong to are folded again, every day of them, with the catalog as it now is, and
+ * so are the `chapter_days` partials of its events (their `source_id`) and its `widget_events`
+ * rows. `project_days` reads no annotation type and stays.
  */
 export async function refoldIfRetyped(
   conn: DuckDBConnection,
@@ -143,7 +140,7 @@ export async function refoldIfRetyped(
   const inSessions = `account_id = ${account} AND session_id IN (SELECT session_id FROM refold_sessions)`;
   await conn.run(`DELETE FROM session_days WHERE ${inSessions}`);
   await conn.run(
-    `INSERT INTO session_days BY NAME ${foldWholeSessions(`(SELECT * FROM events WHERE ${inSessions})`, 'duckdb')}`,
+    `INSERT INTO session_days BY NAME ${foldSessionDays(`(SELECT * FROM events WHERE ${inSessions})`, 'duckdb')}`,
   );
   await conn.run('DROP TABLE refold_sessions');
   const itsEvents = `(SELECT * FROM events WHERE account_id = ${account} AND annotation_id = ${lit(id)})`;
@@ -197,12 +194,6 @@ async function mergeDays(conn: DuckDBConnection, { table, merge }: Rollup): Prom
   return removed.rowsChanged - inserted.rowsChanged;
 }
 
-/** The partials of the days in `compact_days` that are their session's only one, marked `alone`. */
-const SETTLE_DAYS = settleAlone(
-  'EXISTS (SELECT 1 FROM compact_days d WHERE d.account_id = s.account_id AND d.day = s.day)',
-  'rowid',
-);
-
 /** `Store.rollups`: merges the pairs `touched` collected, on the writer, in one transaction. */
 export function duckRollups(db: DuckDb, touched: TouchedDays): RollupStore {
   return {
@@ -216,7 +207,6 @@ export function duckRollups(db: DuckDb, touched: TouchedDays): RollupStore {
             await listDays(conn, pairs);
             let mergedAway = 0;
             for (const rollup of COMPACTED_ROLLUPS) mergedAway += await mergeDays(conn, rollup);
-            await conn.run(SETTLE_DAYS);
             await conn.run('DROP TABLE compact_days');
             return mergedAway;
           });

@@ -17,10 +17,10 @@ import {
   foldProjectDays,
   foldSessionDays,
   foldWidgetEvents,
-  settleAlone,
   type RollupColumnType,
 } from '../../domain/reports/rollups.js';
 import type { PgDb } from './database.js';
+import { settleAlone } from './rollups.js';
 
 /** Any constant, the same on every node: the lock's name. */
 const MIGRATION_LOCK = 0x6375_6570; // "cuep"
@@ -205,7 +205,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
       // alone, which reports look up by day to find the sessions they combine.
       'CREATE INDEX session_days_account_session ON session_days (account_id, session_id)',
       'CREATE INDEX session_days_not_alone ON session_days (account_id, day) WHERE NOT alone',
-      settleAlone('true', 'ctid'),
+      settleAlone('true'),
       'ANALYZE session_days',
     ],
   },

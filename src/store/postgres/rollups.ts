@@ -10,14 +10,22 @@
  * so that every append either committed before the re-fold read the events (and is re-folded
  * with them) or starts after the commit (and folds with the new type). Transaction-level
  * advisory locks: PostgreSQL lets them go at commit or rollback, and every node shares them.
+ *
+ * `session_days` has one more column here, `alone`, outside the folds (so appended and merged
+ * rows take its default, false): true when this store found the partial its session's only one,
+ * on any day. The compaction checks the partials of the days it merges (`settleAlone`); a re-fold,
+ * which folds every day of its sessions, counts them (`foldWholeSessions`). Of two partials of one
+ * session at least one is never alone, across nodes too: a check sees every partial committed
+ * before it, and a partial committed after is not alone itself. Reports combine the sessions with
+ * a partial in range that is not alone and take every other partial as its session (the dialect
+ * seam `multiPartialSessions` in sql.ts), without grouping every partial by session to find out.
  */
 import { createHash } from 'node:crypto';
 import {
   ANNOTATION_ROLLUPS,
   COMPACTED_ROLLUPS,
   ROLLUP_KEYS,
-  foldWholeSessions,
-  settleAlone,
+  foldSessionDays,
 } from '../../domain/reports/rollups.js';
 import type { RollupStore } from '../store.js';
 import type { TouchedDays as Touched } from '../touched-days.js';
@@ -65,6 +73,26 @@ async function lockAccountExclusive(tx: Tx, accountId: string): Promise<void> {
 }
 
 /**
+ * `foldSessionDays` of sources that hold every event of their sessions (a re-fold), with `alone`
+ * (the table's last column): whether the partial is its session's only one.
+ */
+function foldWholeSessions(source: string): string {
+  return `SELECT f.*, count(*) OVER (PARTITION BY f.account_id, f.session_id) = 1 AS alone
+FROM (${foldSessionDays(source, 'postgres')}) AS f`;
+}
+
+/**
+ * Marks `alone` the partials of `session_days` (alias `s`) that `where` selects and that are
+ * their session's only one, looking each session up in the index on (account_id, session_id).
+ */
+export function settleAlone(where: string): string {
+  return `UPDATE session_days AS s SET alone = true
+WHERE ${where} AND NOT s.alone AND NOT EXISTS (
+  SELECT 1 FROM session_days AS o
+  WHERE o.account_id = s.account_id AND o.session_id = s.session_id AND o.ctid <> s.ctid)`;
+}
+
+/**
  * The sessions whose events name annotation $2 of account $1, their `session_days` rows (every
  * day) replaced by a fold of all their events with the catalog as this transaction sees it, each
  * partial `alone` when it is its session's only one. One statement: the DELETE and the INSERT
@@ -78,7 +106,6 @@ const REFOLD_SESSIONS = `WITH named AS (
 )
 INSERT INTO session_days ${foldWholeSessions(
   '(SELECT * FROM events WHERE account_id = $1 AND session_id IN (SELECT session_id FROM named))',
-  'postgres',
 )}`;
 
 /**
@@ -154,7 +181,7 @@ SELECT ${COMPACTED_ROLLUPS.map(({ table }) => `(SELECT count(*) FROM ${table}_go
  * node's append meanwhile can add a partial this check does not see: it is not alone itself, and
  * a report combines the two.
  */
-const SETTLE_DAY = settleAlone('s.account_id = $1 AND s.day = $2::date', 'ctid');
+const SETTLE_DAY = settleAlone('s.account_id = $1 AND s.day = $2::date');
 
 export function pgRollups(db: PgDb, touched: TouchedDays): RollupStore {
   /**

@@ -13,7 +13,7 @@ export const dailyEngagementSummary: ReportDefinition = {
     query(
       [
         sessionViewersCte(scope),
-        sessionsCte('project_id', { viewers: false }),
+        sessionsCte('project_id', dialect, { viewers: false }),
         projectInfoCte(scope, dialect),
         `by_day AS (
   SELECT CAST(CAST(first_ts AS DATE) AS VARCHAR) AS date, project_id,

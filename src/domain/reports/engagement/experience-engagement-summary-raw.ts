@@ -20,7 +20,7 @@ export const experienceEngagementSummaryRaw: ReportDefinition = {
     query(
       [
         sessionViewersCte(scope),
-        sessionsCte('experience_id'),
+        sessionsCte('experience_id', dialect),
         projectInfoCte(scope, dialect),
         // A session in an experience is measured against its project's video duration.
         `by_session AS (

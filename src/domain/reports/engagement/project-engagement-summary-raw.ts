@@ -21,7 +21,7 @@ export const projectEngagementSummaryRaw: ReportDefinition = {
     query(
       [
         sessionViewersCte(scope),
-        sessionsCte('project_id'),
+        sessionsCte('project_id', dialect),
         projectInfoCte(scope, dialect),
         // A viewer of a project: active with an interaction on it in scope, else passive. The
         // session counts are summed per viewer first, so that `sessions` is read once (and

@@ -5,9 +5,9 @@
 import type { ReportDefinition } from '../definition.js';
 import {
   ACTION_KINDS,
-  MULTI_PARTIAL_SESSIONS,
-  ONE_PARTIAL,
   latestBy,
+  multiPartialSessions,
+  onePartial,
   query,
   sessionViewersCte,
   sumOfCounts,
@@ -22,7 +22,7 @@ export const userEngagementSummaryRaw: ReportDefinition = {
     return query(
       [
         sessionViewersCte(scope),
-        MULTI_PARTIAL_SESSIONS,
+        multiPartialSessions(dialect),
         // One row per session (as `sessionsCte(null)`), with its latest username and the project
         // it played: a session with one partial is that row; the few of `multi_parts` are combined, and
         // give one more row per project they played beyond the first (`played_project` only, every
@@ -33,7 +33,7 @@ export const userEngagementSummaryRaw: ReportDefinition = {
     last_username, last_username_ts, last_username_seq,
     CASE WHEN has_play THEN project_id END AS played_project
   FROM sp
-  WHERE ${ONE_PARTIAL}
+  WHERE ${onePartial(dialect)}
   UNION ALL
   SELECT session_id, bool_or(has_load), bool_or(has_play), COALESCE(max(view_time), 0),
     min(first_ts), ${ACTION_KINDS.map((kind) => `CAST(sum(${kind}) AS BIGINT)`).join(', ')},
