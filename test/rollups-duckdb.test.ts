@@ -26,6 +26,7 @@ import {
   NOW,
   at,
   batches,
+  catalogProject,
   event,
   type SessionParts,
   widgetSentAsPop,
@@ -182,17 +183,7 @@ describe('rollups (DuckDB)', () => {
     assert.equal(s0?.links, 1n, 'a1 sent as pop: a link');
     assert.equal((await sessionRow('s0', DAY[1]))?.has_interaction, true, 'a3 action');
 
-    await store.catalog.createProject({
-      id: 'p0',
-      account_id: ACCOUNT,
-      title: 'P0',
-      video_id: null,
-      video_source_id: null,
-      video_duration: null,
-      tags: [],
-      created_at: NOW,
-      updated_at: NOW,
-    });
+    await store.catalog.createProject(catalogProject('p0'));
     await store.catalog.createAnnotation(annotation('a1', 'quiz'));
     const asQuiz = await sessionRow('s0', DAY[0]);
     assert.equal(asQuiz?.links, 0n);

@@ -28,6 +28,7 @@ import {
   NOW,
   at,
   batches,
+  catalogProject,
   event,
   type SessionParts,
   widgetSentAsPop,
@@ -312,17 +313,7 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
       { day: DAY[1], alone: false },
       { day: DAY[1], alone: false },
     ]);
-    await store.catalog.createProject({
-      id: 'p9',
-      account_id: ACCOUNT,
-      title: 'P9',
-      video_id: null,
-      video_source_id: null,
-      video_duration: null,
-      tags: [],
-      created_at: NOW,
-      updated_at: NOW,
-    });
+    await store.catalog.createProject(catalogProject('p9'));
     await store.catalog.createAnnotation({ ...annotation('x1', 'quiz'), project_id: 'p9' });
     assert.deepEqual(await once(), [{ day: DAY[1], alone: true }]);
     assert.deepEqual(await tables().aloneTwice(), []);
@@ -337,17 +328,7 @@ describe('rollups (PostgreSQL)', { skip: BACKEND !== 'postgres' && 'PostgreSQL o
     assert.equal((await sessionRow('s0', DAY[0])).links, 1, 'a1 sent as pop: a link');
     assert.equal((await sessionRow('s0', DAY[1])).has_interaction, true, 'a3 action');
 
-    await store.catalog.createProject({
-      id: 'p0',
-      account_id: ACCOUNT,
-      title: 'P0',
-      video_id: null,
-      video_source_id: null,
-      video_duration: null,
-      tags: [],
-      created_at: NOW,
-      updated_at: NOW,
-    });
+    await store.catalog.createProject(catalogProject('p0'));
     await store.catalog.createAnnotation(annotation('a1', 'quiz'));
     assert.deepEqual(await sessionRow('s0', DAY[0]), {
       has_interaction: true,

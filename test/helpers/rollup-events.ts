@@ -3,11 +3,27 @@
  * append: stored events built column by column, sessions over two days with every kind of fact
  * the rollups fold, split over batches as players send them.
  */
+import type { Project } from '../../src/domain/catalog-types.js';
 import { EVENT_COLUMNS, type NewEvent } from '../../src/domain/events/stored-event.js';
 
 export const ACCOUNT = 'acc';
 export const DAY = ['2030-01-01', '2030-01-02', '2030-01-03'] as const;
 export const NOW = '2030-01-04T00:00:00.000Z';
+
+/** A catalog project of the account, titled as its ID in upper case, with no video or tags. */
+export function catalogProject(id: string): Project {
+  return {
+    id,
+    account_id: ACCOUNT,
+    title: id.toUpperCase(),
+    video_id: null,
+    video_source_id: null,
+    video_duration: null,
+    tags: [],
+    created_at: NOW,
+    updated_at: NOW,
+  };
+}
 
 /** A stored event with every column NULL but those given (and the ones always set). */
 export function event(
