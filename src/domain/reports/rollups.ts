@@ -14,7 +14,6 @@
  *
  * Partials are appended per commit (no upsert: no lock between writers) and merged later by the
  * store's compaction (`mergeSessionDays` / `mergeProjectDays`), which changes no report.
-
  * `chapter_days` holds partials too; `widget_events` does not: one narrow row per sign-in or poll
  * event, for the widget summaries, never merged.
  *

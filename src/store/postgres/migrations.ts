@@ -199,7 +199,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
     sql: [
       // After the folds' columns (rollups.ts), so that a node of an earlier version, which
       // inserts them by position, still can: its partials take the default, not alone, which is
-      // always true enough.
+      // always safe.
       'ALTER TABLE session_days ADD COLUMN alone boolean NOT NULL DEFAULT false',
       // A session's partials on any day, for the compaction's check; and the few partials not
       // alone, which reports look up by day to find the sessions they combine.

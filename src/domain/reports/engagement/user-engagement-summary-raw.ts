@@ -24,9 +24,10 @@ export const userEngagementSummaryRaw: ReportDefinition = {
         sessionViewersCte(scope),
         multiPartialSessions(dialect),
         // One row per session (as `sessionsCte(null)`), with its latest username and the project
-        // it played: a session with one partial is that row; the few of `multi_parts` are combined, and
-        // give one more row per project they played beyond the first (`played_project` only, every
-        // count 0), so that the viewers' videos are counted in the same pass as the rest.
+        // it played: a session with one partial is that row; the few of `multi_parts` are
+        // combined, and give one more row per project they played beyond the first
+        // (`played_project` only, every count 0), so that the viewers' videos are counted in the
+        // same pass as the rest.
         `sessions AS (
   SELECT session_id, has_load, has_play, COALESCE(view_time, 0) AS view_time, first_ts,
     ${ACTION_KINDS.join(', ')}, COALESCE(user_id, anonymous_id, session_id) AS viewer_id,
