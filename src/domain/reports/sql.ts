@@ -345,7 +345,7 @@ const VIEWER_OF_SESSION = `COALESCE(min(min(user_id)) OVER session, min(min(anon
  *   read by a parallel anti join. Grouping every partial in scope by session to find them took
  *   ~0.45 s of a six-month user summary. MATERIALIZED keeps the lookup two index scans even where a
  *   report turns sorting off (the project summary then read the whole session index in order: 8 s).
- * - DuckDB groups the session IDs in scope (`multi`), which its columnar scan does in tens of ms;
+ * - DuckDB groups the session IDs in scope (`multi`), which its columnar scan does in 29–53 ms;
  *   the lookups above, without PostgreSQL's indexes, made its summaries 20–50 % slower.
  */
 export function multiPartialSessions(dialect: SqlDialect): string {
