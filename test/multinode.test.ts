@@ -206,14 +206,14 @@ describe('server mode: two nodes and two workers on one database', { skip }, () 
   });
 
   it('runs the job of a worker killed mid-job on the other worker once its lease runs out', async () => {
-    // Hold the result table so that the claiming worker stops inside its job, then find it by
+    // Hold the results table so that the claiming worker stops inside its job, then find it by
     // the process ID its session names and kill it.
     const blocker = new pg.Client({ connectionString: url });
     await blocker.connect();
     let killed: Worker | undefined;
     try {
       await blocker.query('BEGIN');
-      await blocker.query('LOCK TABLE result_chunks IN EXCLUSIVE MODE');
+      await blocker.query('LOCK TABLE results IN EXCLUSIVE MODE');
       const path = `${base}/user_engagement_summary_raw?start=${today}&end=${today}&send_status=true`;
       assert.equal((await get(nodes[0]!, path)).status, 202);
       const deadline = Date.now() + 10_000;

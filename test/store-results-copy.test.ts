@@ -189,9 +189,8 @@ describe('PostgreSQL results through COPY', { skip }, () => {
   async function expected(jobId: string, format: Format, rows: number): Promise<string> {
     const header = await db.one('SELECT csv_header FROM results WHERE job_id = $1', [jobId]);
     const chunks = await db.all(
-      `SELECT ${format === 'csv' ? 'csv' : 'json'} AS chunk FROM result_chunks
-       WHERE job_id = $1 ORDER BY k`,
-      [jobId],
+      `SELECT lines AS chunk FROM result_lines WHERE job_id = $1 AND encoding = $2 ORDER BY k`,
+      [jobId, format === 'csv' ? 'csv' : 'json'],
     );
     const joined = chunks.map((r) => String(r.chunk));
     // A JSON object holds no raw newline, so its chunks split into lines; a CSV line may (a
@@ -296,6 +295,55 @@ describe('PostgreSQL results through COPY', { skip }, () => {
     }
     await settled();
   });
+
+  it('prints each encoding once, on its first download from any node, and removes it all', async () => {
+    const id = job('lazy');
+    const sql = () => 'SELECT i, t AS "note, ""quoted""", l AS tags FROM nasty ORDER BY i';
+    assert.equal(await results.materialize(id, sql, COLUMNS, 2000), 2001);
+    const encodings = async () =>
+      (
+        await db.all(
+          `SELECT encoding, count(*) AS c FROM result_lines WHERE job_id = $1
+           GROUP BY encoding ORDER BY encoding`,
+          [id],
+        )
+      ).map((r) => `${String(r.encoding)} ${Number(r.c)}`);
+    assert.deepEqual(await encodings(), [], 'the job printed nothing');
+    // Two nodes ask for CSV at once: one prints it, the other waits for it and prints nothing.
+    const other = await PgDb.open({ url, poolSize: 2 });
+    try {
+      const bodies = await Promise.all(
+        [results, pgResults(other)].map(async (store) => {
+          const { stream, bytes } = await store.open(id, 'csv', COLUMNS, 2000);
+          const body = await bodyOf(stream);
+          assert.equal(body.length, bytes);
+          return body.toString();
+        }),
+      );
+      assert.equal(bodies[0], bodies[1]);
+      assert.equal(bodies[0], await expected(id, 'csv', 2000));
+    } finally {
+      await other.close();
+    }
+    assert.deepEqual(await encodings(), ['csv 2'], 'CSV alone, 2,000 rows in two chunks');
+    for (const format of ['ndjson', 'json'] as const) {
+      const { stream, bytes } = await results.open(id, format, COLUMNS, 2000);
+      const body = await bodyOf(stream);
+      assert.equal(body.toString(), await expected(id, format, 2000), format);
+      assert.equal(body.length, bytes, `${format}: open()'s byte count`);
+    }
+    assert.deepEqual(await encodings(), ['csv 2', 'json 2'], 'JSON printed once for both formats');
+    await results.remove(id);
+    const left = await db.one(
+      `SELECT (SELECT count(*) FROM results WHERE job_id = $1)
+         + (SELECT count(*) FROM result_lines WHERE job_id = $1)
+         + (SELECT count(*) FROM pg_tables WHERE schemaname = 'result_tables' AND tablename = $1)
+         AS n`,
+      [id],
+    );
+    assert.equal(Number(left?.n), 0, 'no result row, line or table left');
+    await settled();
+  });
 });
 
 describe('PostgreSQL result downloads cut short over HTTP', { skip }, () => {
@@ -318,9 +366,8 @@ describe('PostgreSQL result downloads cut short over HTTP', { skip }, () => {
     dbUrl = await databaseFor(server.dataDir);
     await sqlOn(
       dbUrl,
-      `INSERT INTO result_chunks (job_id, k, csv, json)
-       SELECT r.job_id, g, array_to_string(array_fill(repeat('c', 1000), ARRAY[1000]), E'\\n'),
-         array_to_string(array_fill('{}'::text, ARRAY[1000]), E'\\n')
+      `INSERT INTO result_lines (job_id, encoding, k, lines)
+       SELECT r.job_id, 'csv', g, array_to_string(array_fill(repeat('c', 1000), ARRAY[1000]), E'\\n')
        FROM results AS r, generate_series(0, 99) AS g;
        UPDATE results SET rows = 100000, csv_bytes = csv_bytes + 100000 * 1001;
        UPDATE jobs SET rows = 100000`,
@@ -459,11 +506,21 @@ describe('PostgreSQL results stored one row per line (before migration 4)', { sk
     await migrate(db);
     const gone = await db.one(`SELECT to_regclass('result_rows') IS NULL AS gone`);
     assert.equal(gone?.gone, true, 'result_rows dropped');
-    const chunks = await db.one(`SELECT count(*) AS c FROM result_chunks WHERE job_id = 'old-a'`);
-    assert.equal(Number(chunks?.c), 3, 'chunks of job A');
+    const chunks = await db.all(
+      `SELECT encoding, count(*) AS c FROM result_lines WHERE job_id = 'old-a'
+       GROUP BY encoding ORDER BY encoding`,
+    );
+    assert.deepEqual(
+      chunks.map((r) => [r.encoding, Number(r.c)]),
+      [
+        ['csv', 3],
+        ['json', 3],
+      ],
+      'chunks of job A, in both encodings (migrations 4 and 6)',
+    );
     const unfinished = await db.one(
       `SELECT (SELECT count(*) FROM results WHERE job_id = 'old-c')
-         + (SELECT count(*) FROM result_chunks WHERE job_id = 'old-c') AS n`,
+         + (SELECT count(*) FROM result_lines WHERE job_id = 'old-c') AS n`,
     );
     assert.equal(Number(unfinished?.n), 0, "an unfinished job's result is forgotten");
     const results = pgResults(db);

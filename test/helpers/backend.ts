@@ -95,15 +95,15 @@ export async function storeSettings(
 
 /**
  * Makes storing report results fail until `repair` is called: a file where DuckDB's results
- * directory belongs, or PostgreSQL's result table renamed away.
+ * directory belongs, or PostgreSQL's schema of result tables renamed away.
  */
 export async function breakResults(dataDir: string): Promise<{ repair(): Promise<void> }> {
   if (BACKEND === 'postgres') {
     const url = await databaseFor(dataDir);
-    await sqlOn(url, 'ALTER TABLE result_chunks RENAME TO result_chunks_away');
+    await sqlOn(url, 'ALTER SCHEMA result_tables RENAME TO result_tables_away');
     return {
       repair: async () =>
-        void (await sqlOn(url, 'ALTER TABLE result_chunks_away RENAME TO result_chunks')),
+        void (await sqlOn(url, 'ALTER SCHEMA result_tables_away RENAME TO result_tables')),
     };
   }
   const dir = join(dataDir, 'results');
@@ -122,7 +122,8 @@ export async function storedResults(dataDir: string): Promise<string[]> {
   if (BACKEND === 'postgres') {
     const rows = await sqlOn(
       await databaseFor(dataDir),
-      'SELECT job_id FROM results UNION SELECT job_id FROM result_chunks ORDER BY 1',
+      `SELECT job_id FROM results UNION SELECT job_id FROM result_lines
+       UNION SELECT tablename FROM pg_tables WHERE schemaname = 'result_tables' ORDER BY 1`,
     );
     return rows.map((r) => String(r.job_id));
   }

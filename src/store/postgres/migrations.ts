@@ -209,6 +209,25 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string[]
       'ANALYZE session_days',
     ],
   },
+  {
+    version: 6,
+    name: 'results printed on first download',
+    sql: [
+      // A job's typed rows, a table each (results.ts), dropped with its result.
+      'CREATE SCHEMA result_tables',
+      // An encoding's lines joined by newlines, 1,000 rows a chunk, printed the first time a
+      // format needing them is asked for; uncompressed, as the chunks were.
+      `CREATE TABLE result_lines (job_id text NOT NULL,
+        encoding text NOT NULL CHECK (encoding IN ('csv', 'json')), k integer NOT NULL,
+        lines text NOT NULL, PRIMARY KEY (job_id, encoding, k))`,
+      'ALTER TABLE result_lines ALTER COLUMN lines SET STORAGE EXTERNAL',
+      // Results stored before keep both encodings' lines, and their sizes: served as they were.
+      `INSERT INTO result_lines (job_id, encoding, k, lines)
+        SELECT job_id, 'csv', k, csv FROM result_chunks
+        UNION ALL SELECT job_id, 'json', k, json FROM result_chunks`,
+      'DROP TABLE result_chunks',
+    ],
+  },
 ];
 
 export async function migrate(db: PgDb): Promise<void> {

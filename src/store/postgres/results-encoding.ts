@@ -13,7 +13,7 @@
  *
  * Layers, each a subquery kept apart by `OFFSET 0` so that every value is computed once per row:
  * the report's rows numbered in order (`numberedRows`) → printed values `p0…` → CSV cell text
- * `d0…` and JSON text `j0…` → the lines.
+ * `d0…` or JSON text `j0…` → the lines of one encoding.
  */
 import type { ColumnKind } from '../../domain/reports/columns.js';
 import type { ResultColumn } from '../store.js';
@@ -84,25 +84,39 @@ export function numberedRows(sql: string, limit: number): string {
   return `SELECT row_number() OVER () AS row_n, r.* FROM (${sql}) AS r LIMIT ${limit}`;
 }
 
+/** What a stored result's lines are printed as: CSV lines, or JSON objects (JSON and NDJSON). */
+export type Encoding = 'csv' | 'json';
+
 /**
- * The rows of `numbered` (a relation of `numberedRows`) as `n`, `p<i>` (printed), `d<i>` (CSV
- * cell text before quoting) and `j<i>` (`to_json` of the printed value).
+ * The rows of `numbered` (a relation of `numberedRows`) as `n`, `p<i>` (printed) and, for CSV,
+ * `d<i>` (cell text before quoting) or, for JSON, `j<i>` (`to_json` of the printed value).
  */
-export function printedRows(numbered: string, columns: readonly ResultColumn[]): string {
+export function printedRows(
+  numbered: string,
+  columns: readonly ResultColumn[],
+  encoding: Encoding,
+): string {
   const prints = columns.map((c, i) => `${printed(c)} AS p${i}`).join(', ');
   const cells = columns
     .map((c, i) => {
-      if (PLAIN.has(c.kind)) return `p${i}, p${i} AS d${i}`;
+      if (encoding === 'json') {
+        return PLAIN.has(c.kind) ? `p${i}` : `p${i}, CAST(to_json(p${i}) AS text) AS j${i}`;
+      }
+      if (PLAIN.has(c.kind)) return `p${i} AS d${i}`;
       const text = c.kind === 'list' ? `array_to_string(p${i}, '|')` : `p${i}`;
-      const d = defused(text);
-      return `p${i}, ${d} AS d${i}, CAST(to_json(p${i}) AS text) AS j${i}`;
+      return `${defused(text)} AS d${i}`;
     })
     .join(', ');
   return `SELECT n, ${cells} FROM (SELECT r.row_n AS n, ${prints} FROM ${numbered} AS r OFFSET 0) AS r OFFSET 0`;
 }
 
+/** A line of `encoding` (no line end) from the columns of `printedRows`, aliased `p`. */
+export function lineOf(encoding: Encoding, columns: readonly ResultColumn[]): string {
+  return encoding === 'csv' ? csvLine(columns) : jsonLine(columns);
+}
+
 /** A CSV line (no line end) from the columns of `printedRows`, aliased `p`. */
-export function csvLine(columns: readonly ResultColumn[]): string {
+function csvLine(columns: readonly ResultColumn[]): string {
   return columns
     .map((c, i) => {
       const d = `p.d${i}`;
@@ -114,7 +128,7 @@ export function csvLine(columns: readonly ResultColumn[]): string {
 }
 
 /** A compact JSON object, keys in column order, from the columns of `printedRows`, aliased `p`. */
-export function jsonLine(columns: readonly ResultColumn[]): string {
+function jsonLine(columns: readonly ResultColumn[]): string {
   const members = columns.map((c, i) => {
     const key = quoteText(`${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`);
     const [p, j] = [`p.p${i}`, `p.j${i}`];
