@@ -12,8 +12,9 @@
  *   the chunks flow from the server to the response in socket-sized pieces, framed on the way,
  *   so memory stays flat however large the result, and no query is planned per page.
  *
- * Printing both encodings in the job cost the user summary's 190,000 rows ~0.7 s of a ~2.4 s job
- * at 10 M events; a client asks for one.
+ * Printing both encodings in the job took the user summary's job (190,163 rows at 10 M events)
+ * to 3.2–3.4 s, its query alone 1.2–2.1 s; a client asks for one format, whose first download
+ * now prints it (CSV ~0.55 s there, JSON ~0.65 s).
  */
 import type { Format } from '../../domain/reports/columns.js';
 import { lit } from '../../domain/reports/sql.js';
