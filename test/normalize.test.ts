@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { anonymizeIp } from '../src/domain/events/ip.js';
 import { normalizeName } from '../src/domain/events/names.js';
@@ -231,6 +232,26 @@ describe('normalizeEvent', () => {
       assert.match(rejected(raw), pattern, JSON.stringify(raw).slice(0, 80));
   });
 
+  it('names the first wrong value in a fixed order (IDs, texts, numbers, booleans), whatever order they came in', () => {
+    const reason = rejected({
+      event: 'player_action',
+      properties: {
+        correct: 'maybe',
+        video_duration: 'long',
+        username: {},
+        project_id: ['p'],
+        session_id: 's',
+        action: 'play',
+      },
+    });
+    assert.match(reason, /^project_id: expected a string or number ID, got an array/);
+    const second = rejected({
+      event: 'player_action',
+      properties: { correct: 'maybe', video_duration: 'long', project_id: 'p', session_id: 's' },
+    });
+    assert.match(second, /^video_duration: expected a number/);
+  });
+
   it('ignores server-owned properties sent by the client', () => {
     const event = ok({
       event: 'player_action',
@@ -260,6 +281,47 @@ describe('parseTimestamp', () => {
     assert.equal(parseTimestamp(0)?.toISOString(), '1970-01-01T00:00:00.000Z');
     assert.equal(parseTimestamp('2024-02-30'), null);
     assert.equal(parseTimestamp('yesterday'), null);
+  });
+
+  it("reads toISOString's form on every day of a month, and refuses days a month lacks", () => {
+    for (const day of ['01', '28', '29', '30', '31']) {
+      const text = `2024-01-${day}T23:59:59.999Z`;
+      assert.equal(parseTimestamp(text)?.toISOString(), text);
+    }
+    assert.equal(
+      parseTimestamp('2024-02-29T00:00:00.000Z')?.toISOString(),
+      '2024-02-29T00:00:00.000Z',
+    );
+    for (const text of [
+      '2023-02-29T00:00:00.000Z',
+      '2024-02-30T00:00:00.000Z',
+      '2024-04-31T00:00:00.000Z',
+      '2024-01-00T00:00:00.000Z',
+      '2024-13-01T00:00:00.000Z',
+      '2024-01-01T00:60:00.000Z',
+    ]) {
+      assert.equal(parseTimestamp(text), null, text);
+    }
+  });
+});
+
+describe('eventKey', () => {
+  it('is the first 8 bytes of SHA-256(account, NUL, event_id), signed: the keys stored so far', () => {
+    for (const [account, id] of [
+      ['acc', 'e-1'],
+      ['demo', 'ünïcødé 😀'],
+      ['', ''],
+      ['a', `b${'c'.repeat(5000)}`],
+    ] as const) {
+      const stored = createHash('sha256')
+        .update(account)
+        .update('\0')
+        .update(id)
+        .digest()
+        .readBigInt64BE(0);
+      assert.equal(eventKey(account, id), stored, `${account} ${id.slice(0, 20)}`);
+    }
+    assert.equal(eventKey('acc', 'e-1'), -364311827440048071n);
   });
 });
 

@@ -3,7 +3,7 @@
  * or a reason for rejecting it that names the property at fault (events.md §2). Pure: the caller
  * supplies the account, the clock and what the server learned from the request.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ANNOTATION_TYPES } from '../catalog-types.js';
 import {
   EVENT_KINDS,
@@ -96,6 +96,18 @@ const SERVER_PROPS = new Set([
   'ip',
 ]);
 
+/**
+ * How each typed property is read, in the order they are checked: an event with several wrong
+ * values is told of the first.
+ */
+const READERS: readonly (readonly [string, (name: string, value: unknown) => unknown])[] = [
+  ...ID_PROPS.map((p) => [p, asId] as const),
+  ...TEXT_PROPS.map((p) => [p, asText] as const),
+  ...NUMBER_PROPS.map((p) => [p, asNumber] as const),
+  ...BOOLEAN_PROPS.map((p) => [p, asBoolean] as const),
+];
+const READER_INDEX = new Map(READERS.map(([p], i) => [p, i]));
+
 /** Properties stored as real columns; everything else goes to `extra`. */
 const COLUMN_PROPS = new Set<string>(eventColumnsExcept(SERVER_COLUMNS));
 
@@ -169,14 +181,20 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+/** `YYYY-MM-DDTHH:MM:SS.mmmZ`, as `Date.prototype.toISOString` prints a time. */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** Parses ISO-8601; a date-time without an offset is UTC. Epoch milliseconds are accepted too. */
 export function parseTimestamp(value: unknown): Date | null {
   if (typeof value === 'number' && Number.isFinite(value)) return new Date(value);
   if (typeof value !== 'string') return null;
-  // Fast path for the canonical form trackers send: a valid one survives the round trip.
-  if (value.length === 24 && value.endsWith('Z')) {
+  // Fast path for the canonical form trackers send (`toISOString`'s): its day of month up to
+  // 28 is valid in every month, so `Date.parse` alone decides; later days go the long way,
+  // since `Date.parse` rolls 2024-02-30 over to March.
+  if (CANONICAL.test(value)) {
     const ms = Date.parse(value);
-    if (!Number.isNaN(ms) && new Date(ms).toISOString() === value) return new Date(ms);
+    const day = Number(value.slice(8, 10));
+    if (!Number.isNaN(ms) && day >= 1 && day <= 28) return new Date(ms);
   }
   const m =
     /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(
@@ -193,17 +211,16 @@ export function parseTimestamp(value: unknown): Date | null {
 
 /** A signed 64-bit key for (account, event_id), what de-duplication compares. */
 export function eventKey(accountId: string, eventId: string): bigint {
-  return createHash('sha256')
-    .update(accountId)
-    .update('\0')
-    .update(eventId)
-    .digest()
-    .readBigInt64BE(0);
+  // The first 8 bytes of the SHA-256 as a signed big-endian integer. The one-shot `hash` to hex,
+  // its first 16 digits read as a BigInt, took a third of a Hash object's time fed the parts.
+  return BigInt.asIntN(64, BigInt(`0x${hash('sha256', `${accountId}\0${eventId}`).slice(0, 16)}`));
 }
 
 function normalizeProperties(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) {
+  // for…in over a parsed body's object: its own keys, without an array of entries per event.
+  for (const key in raw) {
+    const value = raw[key];
     const name = normalizeName(key);
     if (name === '' || SERVER_PROPS.has(name)) continue;
     const canonical = PROPERTY_ALIASES[name] ?? name;
@@ -238,11 +255,19 @@ function build(raw: unknown, facts: RequestFacts, rules: TimeRules): NewEvent {
     reject('properties: expected an object');
   const props = normalizeProperties((raw.properties as Record<string, unknown> | undefined) ?? {});
 
+  // The typed properties sent, read in `READERS`' order whatever order they came in: a handful
+  // of lookups rather than one per known property.
+  const present: number[] = [];
+  for (const key in props) {
+    const i = READER_INDEX.get(key);
+    if (i !== undefined) present.push(i);
+  }
+  present.sort((a, b) => a - b);
   const values: Record<string, unknown> = {};
-  for (const p of ID_PROPS) if (p in props) values[p] = asId(p, props[p]);
-  for (const p of TEXT_PROPS) if (p in props) values[p] = asText(p, props[p]);
-  for (const p of NUMBER_PROPS) if (p in props) values[p] = asNumber(p, props[p]);
-  for (const p of BOOLEAN_PROPS) if (p in props) values[p] = asBoolean(p, props[p]);
+  for (const i of present) {
+    const [p, read] = READERS[i]!;
+    values[p] = read(p, props[p]);
+  }
 
   if (values.project_id === undefined && values.experience_id === undefined) {
     reject('project_id: required (or experience_id for an experience-level event)');
@@ -286,16 +311,17 @@ function build(raw: unknown, facts: RequestFacts, rules: TimeRules): NewEvent {
   const eventId = rawId === undefined || rawId === null ? null : asId('event_id', rawId);
 
   const extra: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(props)) {
+  for (const key in props) {
     if (!COLUMN_PROPS.has(key) && key !== 'action' && key !== 'timestamp' && key !== 'event_id')
-      extra[key] = value;
+      extra[key] = props[key];
   }
   // An action of no known kind is reported as `custom`, with the original spelling in details.
   if (kind === 'annotation_action' && action !== null && !ANNOTATION_ACTIONS.has(action)) {
     extra.original_action = props.action;
   }
   const extraText = JSON.stringify(extra);
-  if (Buffer.byteLength(extraText) > 64 * 1024)
+  // A UTF-16 unit is at most 3 UTF-8 bytes: short text needs no count.
+  if (extraText.length * 3 > 64 * 1024 && Buffer.byteLength(extraText) > 64 * 1024)
     reject('properties: more than 64 KiB of other properties');
 
   const text = (p: string) => (values[p] as string | undefined) ?? null;
