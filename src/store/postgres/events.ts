@@ -155,7 +155,12 @@ export function pgEvents(db: PgDb, touched: TouchedDays): EventStore {
           : offered.map((event) => cell(event[name])),
       );
       const accounts = offered.map((event) => event.account_id);
-      const arrays = columns.map(arrayLiteral);
+      // A column with no value in the group goes as an empty array: `unnest` pads the shorter
+      // arrays with NULLs (`account_id` always has every row). Most events leave half of the 49
+      // columns empty, whose thousands of NULLs were printed here and parsed by the server.
+      const arrays = columns.map((values) =>
+        values.every((value) => value === null) ? '{}' : arrayLiteral(values),
+      );
       const inserted = await insert(accounts, arrays);
       const kept =
         inserted.length < offered.length
