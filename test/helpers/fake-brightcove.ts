@@ -28,6 +28,11 @@ export type Answer = (request: FakeRequest, response: ServerResponse) => void | 
 export interface FakeHost {
   url: string;
   requests: FakeRequest[];
+  /**
+   * Closes every connection, idle or not: a request a client gave up on while it was on its way
+   * is dropped with its socket rather than answered later, from the next test's script.
+   */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -37,6 +42,8 @@ export async function startFakeHost(answer: Answer): Promise<FakeHost> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      // Its client left (an abort or a timeout) before this request was read: nobody to answer.
+      if (res.destroyed) return;
       const request: FakeRequest = {
         method: req.method ?? 'GET',
         url: new URL(req.url ?? '/', 'http://fake'),
@@ -55,6 +62,7 @@ export async function startFakeHost(answer: Answer): Promise<FakeHost> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    dropConnections: () => server.closeAllConnections(),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -95,7 +103,7 @@ export interface FakeBrightcove {
   scriptToken(...answers: Answer[]): void;
   /** The next answers of the reporting and analytics hosts; afterwards `fallback`. */
   script(...answers: Answer[]): void;
-  /** Forgets the scripts and the recorded requests. */
+  /** Forgets the scripts and the recorded requests, and drops every connection. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -207,7 +215,10 @@ export async function startFakeBrightcove(
     reset: () => {
       tokenScript.length = 0;
       script.length = 0;
-      for (const host of [oauth, reporting, analytics]) host.requests.length = 0;
+      for (const host of [oauth, reporting, analytics]) {
+        host.dropConnections();
+        host.requests.length = 0;
+      }
     },
     close: async () => {
       await Promise.all([oauth.close(), reporting.close(), analytics.close()]);
