@@ -363,6 +363,19 @@ multi_parts AS MATERIALIZED (
 )`;
 }
 
+/**
+ * The keyword that inlines a CTE of a rollup's widget rows into both of its readers, on
+ * PostgreSQL only. PostgreSQL materialises a CTE read twice: the viewer lookup (`sv`) then read
+ * every sign-in or poll row of the copy alone, in the leader, to find the sessions to look up.
+ * Inlined, that filter goes into a parallel scan of the rollup, and the lookup becomes a parallel
+ * semi join and a hash aggregate. At 10 M events (eight runs each, by turns, min – median): the
+ * sign-in summary's query 1.10–1.35 s → 0.79–1.13 s, the poll summary's 0.70–0.84 s → 0.56–0.66 s.
+ * DuckDB's text is unchanged.
+ */
+export function inlinedOnPostgres(dialect: SqlDialect): string {
+  return dialect === 'postgres' ? 'NOT MATERIALIZED ' : '';
+}
+
 /** See `multiPartialSessions`: on a row of `sp`, its session is not one of `multi_parts`. */
 export function onePartial(dialect: SqlDialect): string {
   if (dialect === 'postgres') {

@@ -5,6 +5,7 @@
  */
 import type { ReportDefinition } from '../definition.js';
 import {
+  inlinedOnPostgres,
   jsonSql,
   latest,
   listInTimeOrder,
@@ -23,7 +24,7 @@ export const pollWidgetSummary: ReportDefinition = {
         // The submits, from the `widget_events` rollup (whose poll rows are the submits, with
         // their type as the catalog says now) rather than every event in range: their sessions
         // are the only ones whose viewers count.
-        `submits AS (
+        `submits AS ${inlinedOnPostgres(dialect)}(
   SELECT annotation_id, response, project_id, poll_type, prompt, session_id, ts, seq
   FROM widget_events
   WHERE ${rollupWhere(scope)}

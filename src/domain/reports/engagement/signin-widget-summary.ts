@@ -7,6 +7,7 @@ import {
   SIGN_IN,
   SIGN_IN_SKIP,
   SIGN_IN_TYPE,
+  inlinedOnPostgres,
   latest,
   listInTimeOrder,
   lit,
@@ -25,7 +26,7 @@ export const signinWidgetSummary: ReportDefinition = {
         // The widget's events, from the `widget_events` rollup (every event of a sign-in
         // annotation, with its type as the catalog says now) rather than every event in range;
         // only the sessions with a sign-in need their viewer.
-        `signin_events AS (
+        `signin_events AS ${inlinedOnPostgres(dialect)}(
   SELECT annotation_id, project_id, text, kind, action, skipped, sign_in_type, session_id, ts, seq
   FROM widget_events
   WHERE ${rollupWhere(scope)}
