@@ -363,6 +363,15 @@ multi_parts AS MATERIALIZED (
 )`;
 }
 
+/** See `multiPartialSessions`: on a row of `sp`, its session is not one of `multi_parts`. */
+export function onePartial(dialect: SqlDialect): string {
+  if (dialect === 'postgres') {
+    return `sp.alone AND NOT EXISTS (
+    SELECT 1 FROM sp AS other WHERE NOT other.alone AND other.session_id = sp.session_id)`;
+  }
+  return 'session_id NOT IN (SELECT session_id FROM multi)';
+}
+
 /**
  * The keyword that inlines a CTE of a rollup's widget rows into both of its readers, on
  * PostgreSQL only. PostgreSQL materialises a CTE read twice: the viewer lookup (`sv`) then read
@@ -374,15 +383,6 @@ multi_parts AS MATERIALIZED (
  */
 export function inlinedOnPostgres(dialect: SqlDialect): string {
   return dialect === 'postgres' ? 'NOT MATERIALIZED ' : '';
-}
-
-/** See `multiPartialSessions`: on a row of `sp`, its session is not one of `multi_parts`. */
-export function onePartial(dialect: SqlDialect): string {
-  if (dialect === 'postgres') {
-    return `sp.alone AND NOT EXISTS (
-    SELECT 1 FROM sp AS other WHERE NOT other.alone AND other.session_id = sp.session_id)`;
-  }
-  return 'session_id NOT IN (SELECT session_id FROM multi)';
 }
 
 /**

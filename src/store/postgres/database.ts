@@ -101,9 +101,13 @@ export function sqlState(error: unknown): string | undefined {
  * character, in every string this store sends, so that one viewer's odd event cannot fail the
  * group commit it shares with other requests. Lookups are mapped alike, so they still find it.
  */
+export function storableText(text: string): string {
+  return text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text;
+}
+
+/** Every string parameter (and string in an array parameter) as `storableText`. */
 function storable(params: readonly Param[]): unknown[] {
-  const text = (v: unknown) =>
-    typeof v === 'string' && v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v;
+  const text = (v: unknown) => (typeof v === 'string' ? storableText(v) : v);
   return params.map((p) => (Array.isArray(p) ? p.map(text) : text(p)));
 }
 

@@ -20,7 +20,7 @@ import type { Format } from '../../domain/reports/columns.js';
 import { lit } from '../../domain/reports/sql.js';
 import type { ResultColumn, ResultStore } from '../store.js';
 import { copyOut, type Frame } from './copy-out.js';
-import { REPORT_SETTINGS, tsParam, type PgDb } from './database.js';
+import { REPORT_SETTINGS, storableText, tsParam, type PgDb, type Row } from './database.js';
 import { csvHeader, lineOf, numberedRows, printedRows, type Encoding } from './results-encoding.js';
 import { num } from './rows.js';
 
@@ -80,11 +80,11 @@ function frameOf(shape: Layout): Frame {
 }
 
 /** A job's ID as a literal, with U+0000 kept as U+FFFD as every stored string is (database.ts). */
-const idLiteral = (jobId: string) => lit(jobId.replaceAll('\0', '\uFFFD'));
+const idLiteral = (jobId: string) => lit(storableText(jobId));
 
 /** The table of a job's typed rows. Job IDs are ours (UUIDs); quoted all the same. */
 function rowsTable(jobId: string): string {
-  const name = jobId.replaceAll('\0', '\uFFFD');
+  const name = storableText(jobId);
   if (Buffer.byteLength(name) > 63) throw new Error(`job ID too long for a table name: ${jobId}`);
   return `result_tables."${name.replaceAll('"', '""')}"`;
 }
@@ -108,32 +108,29 @@ function copyOfChunks(jobId: string, format: Format, shape: Layout): string {
  */
 const COPY_SETTINGS = 'SET LOCAL enable_sort = off; SET LOCAL jit = off';
 
-/** The byte-length columns of `results` that an encoding's lines give. */
-const SIZES: Record<Encoding, string> = {
-  csv: 'csv_bytes',
-  json: 'json_bytes',
-};
+/** What serving a result reads of its row: the CSV header and each format's byte length. */
+const SIZES = 'csv_header, csv_bytes, json_bytes, ndjson_bytes';
 
 /**
- * Prints a stored result's first `cap` rows as `encoding` lines into `result_lines`, once, and
- * records the byte lengths of the formats printed from them. The result's row is locked
- * meanwhile: a second download, on any node, waits for the first to commit, then finds the
- * lengths and prints nothing.
+ * Prints a stored result's first `cap` rows as the lines `format` is served from into
+ * `result_lines`, once, records the byte lengths of the formats printed from them, and returns
+ * the result's `SIZES`. The result's row is locked meanwhile: a second download, on any node,
+ * waits for the first to commit, then finds the lengths and prints nothing.
  */
 async function encode(
   db: PgDb,
   jobId: string,
-  encoding: Encoding,
+  format: Format,
   columns: readonly ResultColumn[],
   cap: number,
-): Promise<void> {
-  await db.transaction(async (tx) => {
-    const stored = await tx.one(
-      `SELECT ${SIZES[encoding]} AS bytes FROM results WHERE job_id = $1 FOR UPDATE`,
-      [jobId],
-    );
+): Promise<Row> {
+  const encoding = ENCODING[format];
+  return db.transaction(async (tx) => {
+    const stored = await tx.one(`SELECT ${SIZES} FROM results WHERE job_id = $1 FOR UPDATE`, [
+      jobId,
+    ]);
     if (!stored) throw new Error(`no stored result for ${jobId}`);
-    if (stored.bytes !== null) return;
+    if (stored[`${format}_bytes`] !== null) return stored;
     await tx.run(REPORT_SETTINGS);
     const kept = `(SELECT * FROM ${rowsTable(jobId)} WHERE row_n <= ${Math.trunc(cap)})`;
     await tx.run(
@@ -152,14 +149,16 @@ async function encode(
         ? 'csv_bytes = $2 + sums.bytes + sums.c'
         : `ndjson_bytes = sums.bytes + sums.c,
            json_bytes = CASE WHEN ${k} = 0 THEN 6 ELSE 3 + sums.bytes + 2 * ${k} + sums.c END`;
-    await tx.run(
+    const sized = await tx.one(
       `WITH sums AS (
          SELECT count(*) AS c, coalesce(sum(octet_length(lines)), 0) AS bytes
          FROM result_lines WHERE job_id = $1 AND encoding = $3)
-       UPDATE results SET ${set} FROM sums WHERE results.job_id = $1`,
+       UPDATE results SET ${set} FROM sums WHERE results.job_id = $1
+       RETURNING ${SIZES}`,
       // $2: the CSV header line's bytes, or the row cap for JSON.
       [jobId, encoding === 'csv' ? Buffer.byteLength(csvHeader(columns)) + 1 : cap, encoding],
     );
+    return sized!; // the row is locked: the UPDATE found it
   });
 }
 
@@ -189,15 +188,11 @@ export function pgResults(db: PgDb): ResultStore {
       }),
 
     async open(jobId, format, columns, cap) {
-      const sizes = 'SELECT csv_header, csv_bytes, json_bytes, ndjson_bytes FROM results';
-      let stored = await db.one(`${sizes} WHERE job_id = $1`, [jobId]);
-      if (stored && stored[`${format}_bytes`] === null) {
-        await encode(db, jobId, ENCODING[format], columns, cap);
-        stored = await db.one(`${sizes} WHERE job_id = $1`, [jobId]);
-      }
-      if (!stored || stored[`${format}_bytes`] === null) {
-        throw new Error(`no stored result for ${jobId}`);
-      }
+      const found = await db.one(`SELECT ${SIZES} FROM results WHERE job_id = $1`, [jobId]);
+      if (!found) throw new Error(`no stored result for ${jobId}`);
+      // The first download of the format prints it (and a concurrent one waits for that).
+      const stored =
+        found[`${format}_bytes`] === null ? await encode(db, jobId, format, columns, cap) : found;
       const bytes = num(stored[`${format}_bytes`]);
       const shape = layout(format, String(stored.csv_header));
       const copy = copyOfChunks(jobId, format, shape);
