@@ -5,6 +5,7 @@
  * report over HTTP as JSON, exactly as a client does.
  */
 import assert from 'node:assert/strict';
+import type { ConfigInput } from '../../src/config.js';
 import { ENGAGEMENT_REPORTS, type EngagementReportName } from '../../src/domain/reports/columns.js';
 import { send, type Sent } from './http.js';
 import { startTestServer, type TestServer } from './server.js';
@@ -127,6 +128,8 @@ export interface ReportAccount {
   deleteProject(projectId: string): Promise<void>;
   /** Requests a report as JSON without `send_status` (long-poll) and returns its rows. */
   report(name: string, query: ReportQuery): Promise<Row[]>;
+  /** As `report`, with whether the result was cut at the row cap (`X-Report-Truncated`). */
+  reportWithCap(name: string, query: ReportQuery): Promise<{ rows: Row[]; truncated: boolean }>;
 }
 
 export interface ReportServer {
@@ -138,8 +141,10 @@ export interface ReportServer {
 
 const LIMITS = { minute: 1000, hour: 10_000, day: 100_000 };
 
-export async function startReportServer(): Promise<ReportServer> {
-  const server = await startTestServer();
+export async function startReportServer(
+  overrides: Partial<ConfigInput> = {},
+): Promise<ReportServer> {
+  const server = await startTestServer(overrides);
   let accounts = 0;
   return {
     server,
@@ -184,21 +189,29 @@ export async function startReportServer(): Promise<ReportServer> {
           catalogWrite('POST', `projects/${projectId}/annotations`, body),
         experience: (body) => catalogWrite('POST', 'experiences', body),
         deleteProject: (projectId) => catalogWrite('DELETE', `projects/${projectId}`),
-        async report(name, query) {
-          const params = new URLSearchParams({ account_id: id, format: 'json', ...query });
-          const url = `${server.url}/api/reports/v2/${name}?${params}`;
-          // Without send_status the server holds the request until the report is ready (up to its
-          // wait); should that run out, ask again.
-          let res: Sent;
-          for (let attempt = 0; ; attempt++) {
-            res = await send(url, { headers: auth });
-            if (res.status !== 202 || attempt >= 5) break;
-          }
-          assert.equal(res.status, 200, `${name}: ${res.text}`);
-          assert.ok(Array.isArray(res.body), `${name}: expected a JSON array, got ${res.text}`);
-          return checked(name, res.body as Row[]);
-        },
+        report: async (name, query) => (await reportWithCap(name, query)).rows,
+        reportWithCap,
       };
+      async function reportWithCap(
+        name: string,
+        query: ReportQuery,
+      ): Promise<{ rows: Row[]; truncated: boolean }> {
+        const params = new URLSearchParams({ account_id: id, format: 'json', ...query });
+        const url = `${server.url}/api/reports/v2/${name}?${params}`;
+        // Without send_status the server holds the request until the report is ready (up to its
+        // wait); should that run out, ask again.
+        let res: Sent;
+        for (let attempt = 0; ; attempt++) {
+          res = await send(url, { headers: auth });
+          if (res.status !== 202 || attempt >= 5) break;
+        }
+        assert.equal(res.status, 200, `${name}: ${res.text}`);
+        assert.ok(Array.isArray(res.body), `${name}: expected a JSON array, got ${res.text}`);
+        return {
+          rows: checked(name, res.body as Row[]),
+          truncated: res.headers.get('x-report-truncated') === 'true',
+        };
+      }
     },
   };
 }
