@@ -103,7 +103,7 @@ export function createReportService(store: Store, config: Config, log: Logger): 
       if (!definition) throw new Error(`no definition for report ${job.report}`);
       const rows = await store.results.materialize(
         job.id,
-        (dialect) => definition.sql(job.scope, dialect),
+        (dialect, limit) => definition.sql(job.scope, dialect, limit),
         columnsOf(job.report),
         config.reportRowCap,
         definition.postgresSettings,

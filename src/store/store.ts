@@ -311,10 +311,12 @@ export interface ResultStore {
    * rows, formatted by column kind, as the job's result, once: a second call for the same job
    * stores nothing more. Returns the row count (at most cap + 1: more than cap means truncated).
    * `postgresSettings`: the report's `SET LOCAL` statements for PostgreSQL (`ReportDefinition`).
+   * `sql(dialect, limit)` with `limit` (cap + 1) is the text that may read only what the first rows
+   * need (`ReportDefinition.sql`); a store uses it where its engine gains by it.
    */
   materialize(
     jobId: string,
-    sql: (dialect: SqlDialect) => string,
+    sql: (dialect: SqlDialect, limit?: number) => string,
     columns: readonly ResultColumn[],
     cap: number,
     postgresSettings?: string,

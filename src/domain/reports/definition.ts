@@ -33,8 +33,10 @@ export interface ReportDefinition {
    * One SELECT whose output columns are exactly the report's columns, in order, and whose rows are
    * in the report's order (reporting-api.md §1.2). Values are raw: numbers unrounded, timestamps as
    * TIMESTAMP, lists as arrays of text. `dialect` selects the spelling of the dialect seams.
+   * `limit`: the most rows the caller keeps (the engine applies it), so that a report may read only
+   * what those rows need; absent, every row.
    */
-  sql(scope: ReportScope, dialect: SqlDialect): string;
+  sql(scope: ReportScope, dialect: SqlDialect, limit?: number): string;
   /**
    * `SET LOCAL …` statements PostgreSQL runs the query after, for a report whose plan its
    * estimates get measurably wrong (docs/performance.md). DuckDB has no such settings.

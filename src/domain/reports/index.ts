@@ -19,7 +19,7 @@ import { widgetUserSentimentSummary } from './engagement/widget-user-sentiment-s
 /** A definition whose scope's filter IDs are first spelled for the dialect (`scopeInDialect`). */
 const inDialect = (definition: ReportDefinition): ReportDefinition => ({
   ...definition,
-  sql: (scope, dialect) => definition.sql(scopeInDialect(scope, dialect), dialect),
+  sql: (scope, dialect, limit) => definition.sql(scopeInDialect(scope, dialect), dialect, limit),
 });
 
 export const REPORT_DEFINITIONS: Record<EngagementReportName, ReportDefinition> = {

@@ -243,8 +243,15 @@ export const INTERACTION = `(kind = 'annotation_action' OR (kind = 'annotation_v
  * `project_id` and `experience_id` filter on the IDs the event itself names — with `atype` (the
  * annotation type from the catalog, deleted rows included, else the event's own), `category` and
  * `is_interaction`.
+ *
+ * `first`: only the first `rows` of those events, in time order (`ts`, then `seq`), among those
+ * that also meet `where`. For a report whose rows are those events one for one and in that order
+ * (the streams), and whose caller keeps only so many rows: the report then reads the events it
+ * keeps, not every event in range: PostgreSQL walks its `(account_id, ts)` index and stops,
+ * where a six-month stream sorted all 7.3 million events of the bench to keep 500,001. Its store
+ * takes this text only when it expects far more rows than it keeps (src/store/postgres/results.ts).
  */
-export function eventsCte(scope: ReportScope): string {
+export function eventsCte(scope: ReportScope, first?: { rows: number; where: string }): string {
   const where = [
     `e.account_id = ${lit(scope.accountId)}`,
     `e.ts >= ${dayStart(scope.start)}`,
@@ -253,15 +260,25 @@ export function eventsCte(scope: ReportScope): string {
   if (scope.projectIds.length > 0) where.push(`e.project_id IN ${litList(scope.projectIds)}`);
   if (scope.experienceIds.length > 0)
     where.push(`e.experience_id IN ${litList(scope.experienceIds)}`);
+  const events =
+    first === undefined
+      ? `events e
+    LEFT JOIN annotations a ON a.account_id = e.account_id AND a.id = e.annotation_id
+    WHERE ${where.join('\n      AND ')}`
+      : `(
+      SELECT * FROM events e
+      WHERE ${[...where, first.where].join('\n        AND ')}
+      ORDER BY e.ts, e.seq
+      LIMIT ${first.rows}
+    ) e
+    LEFT JOIN annotations a ON a.account_id = e.account_id AND a.id = e.annotation_id`;
   // NOT MATERIALIZED: reports read `ev` several times, and a materialised copy of every event in
   // range (all its columns) costs far more time and memory than scanning the columns again.
   return `ev AS NOT MATERIALIZED (
   SELECT t.*, ${CATEGORY} AS category, ${INTERACTION} AS is_interaction
   FROM (
     SELECT ${EV_COLUMNS.map((c) => `e.${c}`).join(', ')}, COALESCE(a.type, e.annotation_type) AS atype
-    FROM events e
-    LEFT JOIN annotations a ON a.account_id = e.account_id AND a.id = e.annotation_id
-    WHERE ${where.join('\n      AND ')}
+    FROM ${events}
   ) t
 )`;
 }
@@ -482,6 +499,27 @@ export const STREAM_ACTION = `CASE
       WHEN atype = 'sentiment' AND action = 'rate' THEN 'sentiment_rate'
       ELSE 'custom' END`;
 
+/** The events that are stream rows (every one but `progress`), one row each. */
+export const STREAM_EVENT = `NOT (kind = 'player_action' AND action = 'progress')`;
+
+/**
+ * The `first` of `eventsCte` for a stream whose caller keeps `limit` rows (none: every row).
+ * Every event of `STREAM_EVENT` (and of `where`, the report's own condition on its rows) is one
+ * row: its session is in `sv` (every event names one, and its partial is in scope), and the other
+ * joins are LEFT joins on unique keys. The rows are in the events' order, so the first `limit`
+ * rows come from the first `limit` events.
+ */
+export function firstStreamEvents(
+  limit: number | undefined,
+  where?: string,
+): { rows: number; where: string } | undefined {
+  if (limit === undefined) return undefined;
+  return {
+    rows: limit,
+    where: where === undefined ? STREAM_EVENT : `${STREAM_EVENT} AND ${where}`,
+  };
+}
+
 /**
  * `stream`: every event in scope but `progress`, as stream rows (§1.2, §3.2, details.md §1):
  * the user (the event's `user_id`, else the session's), the project's title, the stream action,
@@ -521,7 +559,7 @@ export function streamCte(scope: ReportScope, dialect: SqlDialect): string {
     FROM ev
     JOIN sv ON sv.session_id = ev.session_id
     LEFT JOIN project_info pi ON pi.project_id = ev.project_id
-    WHERE NOT (kind = 'player_action' AND action = 'progress')
+    WHERE ${STREAM_EVENT}
   ) r
   LEFT JOIN annotations ca ON ca.account_id = ${account} AND ca.id = r.annotation_id
   LEFT JOIN annotations ta ON ta.account_id = ${account} AND r.atype = 'contents'

@@ -20,7 +20,14 @@ import type { Format } from '../../domain/reports/columns.js';
 import { lit } from '../../domain/reports/sql.js';
 import type { ResultColumn, ResultStore } from '../store.js';
 import { copyOut, type Frame } from './copy-out.js';
-import { REPORT_SETTINGS, storableText, tsParam, type PgDb, type Row } from './database.js';
+import {
+  REPORT_SETTINGS,
+  storableText,
+  tsParam,
+  type PgDb,
+  type Row,
+  type Tx,
+} from './database.js';
 import { csvHeader, lineOf, numberedRows, printedRows, type Encoding } from './results-encoding.js';
 import { num } from './rows.js';
 
@@ -162,6 +169,34 @@ async function encode(
   });
 }
 
+/**
+ * The report's text that reads only what its first `limit` rows need (the streams: the first
+ * events in time order, through the `(account_id, ts)` index), when the planner expects at least
+ * twice as many rows; else the whole report's. Past its `LIMIT` that text runs in one process,
+ * where the whole report's plan runs in parallel. The user stream at 10 M events (medians):
+ * 6 months (7.3 M rows) 3.3 s against 11–13 s; 30 days (1.4 M rows) 2.64 s against 3.48 s; 14 days
+ * (629,000) 2.51 s against 1.93 s; 7 days 1.6–2.0 s against 1.5–1.7 s. The planner's estimate is
+ * rough (128,000 for the 312,000 rows of 7 days, 2.3 M for the 1.4 M of 30), hence the margin. It
+ * costs one planning (~7 ms), paid only by reports that have such a text. Either text gives the
+ * same rows: a wrong estimate costs time, not rows.
+ */
+async function firstRowsWhereTheyPay(
+  tx: Tx,
+  sql: (dialect: 'postgres', limit?: number) => string,
+  limit: number,
+): Promise<string> {
+  const whole = sql('postgres');
+  const first = sql('postgres', limit);
+  if (first === whole) return whole;
+  const [plan] = await tx.all(`EXPLAIN (FORMAT JSON) ${whole}`);
+  const expected = Number(
+    (plan?.['QUERY PLAN'] as [{ Plan: { 'Plan Rows': number } }] | undefined)?.[0].Plan[
+      'Plan Rows'
+    ],
+  );
+  return expected >= 2 * limit ? first : whole;
+}
+
 export function pgResults(db: PgDb): ResultStore {
   return {
     materialize: (jobId, sql, columns, cap, postgresSettings) =>
@@ -180,8 +215,9 @@ export function pgResults(db: PgDb): ResultStore {
         await tx.run(REPORT_SETTINGS);
         if (postgresSettings) await tx.run(postgresSettings);
         // The first `cap` rows are served; the one after only tells that the result is truncated.
+        const report = await firstRowsWhereTheyPay(tx, sql, cap + 1);
         const rows = await tx.run(
-          `CREATE TABLE ${rowsTable(jobId)} AS ${numberedRows(sql('postgres'), cap + 1)}`,
+          `CREATE TABLE ${rowsTable(jobId)} AS ${numberedRows(report, cap + 1)}`,
         );
         await tx.run('UPDATE results SET rows = $2 WHERE job_id = $1', [jobId, rows]);
         return rows;

@@ -3,15 +3,23 @@
  * (reporting-api.md §1.2).
  */
 import type { ReportDefinition } from '../definition.js';
-import { eventsCte, lit, projectInfoCte, query, sessionViewersCte, streamCte } from '../sql.js';
+import {
+  eventsCte,
+  firstStreamEvents,
+  lit,
+  projectInfoCte,
+  query,
+  sessionViewersCte,
+  streamCte,
+} from '../sql.js';
 
 export const experienceStreamRaw: ReportDefinition = {
   name: 'experience_stream_raw',
   grain: 'one row per event in range except progress that names an experience',
-  sql: (scope, dialect) =>
+  sql: (scope, dialect, limit) =>
     query(
       [
-        eventsCte(scope),
+        eventsCte(scope, firstStreamEvents(limit, 'experience_id IS NOT NULL')),
         sessionViewersCte(scope),
         projectInfoCte(scope, dialect),
         streamCte(scope, dialect),

@@ -1,14 +1,21 @@
 /** One row per event in range except `progress`, in time order (reporting-api.md §1.2). */
 import type { ReportDefinition } from '../definition.js';
-import { eventsCte, projectInfoCte, query, sessionViewersCte, streamCte } from '../sql.js';
+import {
+  eventsCte,
+  firstStreamEvents,
+  projectInfoCte,
+  query,
+  sessionViewersCte,
+  streamCte,
+} from '../sql.js';
 
 export const projectStreamRaw: ReportDefinition = {
   name: 'project_stream_raw',
   grain: 'one row per event in range except progress',
-  sql: (scope, dialect) =>
+  sql: (scope, dialect, limit) =>
     query(
       [
-        eventsCte(scope),
+        eventsCte(scope, firstStreamEvents(limit)),
         sessionViewersCte(scope),
         projectInfoCte(scope, dialect),
         streamCte(scope, dialect),

@@ -3,15 +3,22 @@
  * (reporting-api.md §1.2): the event's `user_id`, else the one its session names.
  */
 import type { ReportDefinition } from '../definition.js';
-import { eventsCte, projectInfoCte, query, sessionViewersCte, streamCte } from '../sql.js';
+import {
+  eventsCte,
+  firstStreamEvents,
+  projectInfoCte,
+  query,
+  sessionViewersCte,
+  streamCte,
+} from '../sql.js';
 
 export const userStreamRaw: ReportDefinition = {
   name: 'user_stream_raw',
   grain: 'one row per event in range except progress, with the user ID where known',
-  sql: (scope, dialect) =>
+  sql: (scope, dialect, limit) =>
     query(
       [
-        eventsCte(scope),
+        eventsCte(scope, firstStreamEvents(limit)),
         sessionViewersCte(scope),
         projectInfoCte(scope, dialect),
         streamCte(scope, dialect),
