@@ -2,8 +2,9 @@
  * Report benchmark (issue: report engine). Seeds the demo account with N events over six months
  * (`cuepoint demo`, the import path), then, in this process, with the real server:
  *  - per report, the job time (worker start → result stored) beside the same SQL run by the engine
- *    into nothing (`COPY (…) TO '/dev/null'`), six months and seven days, and the first CSV
- *    download of the six-month result to its last byte (which prints the CSV);
+ *    into nothing (`COPY (…) TO '/dev/null'`: the whole report's text, where a PostgreSQL stream
+ *    job may run its first-rows text, docs/server-mode.md), six months and seven days, and the
+ *    first CSV download of the six-month result to its last byte (which prints the CSV);
  *  - the 500,000-row stream report as CSV, end to end: one request without send_status to its last byte;
  *  - time to the first byte of the cached result, and RSS while streaming it.
  *
