@@ -74,34 +74,19 @@ describe('stream reports at the row cap', () => {
   });
   after(() => Promise.all([capped.stop(), full.stop()]));
 
+  type Cut = [session: string, time: string, action: string][];
+  // The first rows of the project and user streams: every event but progress.
+  const everyEvent: Cut = [
+    ['s1', '09:00:00', 'load'],
+    ['s2', '09:00:01', 'load'],
+    ['s1', '09:00:03', 'play'],
+    ['s1', '09:00:05', 'pause'],
+    ['s2', '09:00:05', 'pause'],
+  ];
   // Each report's first rows, and how many rows it has in all.
-  const cases: [
-    report: string,
-    expected: [session: string, time: string, action: string][],
-    all: number,
-  ][] = [
-    [
-      'project_stream_raw',
-      [
-        ['s1', '09:00:00', 'load'],
-        ['s2', '09:00:01', 'load'],
-        ['s1', '09:00:03', 'play'],
-        ['s1', '09:00:05', 'pause'],
-        ['s2', '09:00:05', 'pause'],
-      ],
-      8 + 2 * LATER,
-    ],
-    [
-      'user_stream_raw',
-      [
-        ['s1', '09:00:00', 'load'],
-        ['s2', '09:00:01', 'load'],
-        ['s1', '09:00:03', 'play'],
-        ['s1', '09:00:05', 'pause'],
-        ['s2', '09:00:05', 'pause'],
-      ],
-      8 + 2 * LATER,
-    ],
+  const cases: [report: string, expected: Cut, all: number][] = [
+    ['project_stream_raw', everyEvent, 8 + 2 * LATER],
+    ['user_stream_raw', everyEvent, 8 + 2 * LATER],
     [
       'experience_stream_raw',
       [
