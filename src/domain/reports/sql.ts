@@ -509,7 +509,7 @@ export const STREAM_EVENT = `NOT (kind = 'player_action' AND action = 'progress'
  * joins are LEFT joins on unique keys. The rows are in the events' order, so the first `limit`
  * rows come from the first `limit` events.
  */
-export function firstStreamEvents(
+function firstStreamEvents(
   limit: number | undefined,
   where?: string,
 ): { rows: number; where: string } | undefined {
@@ -518,6 +518,25 @@ export function firstStreamEvents(
     rows: limit,
     where: where === undefined ? STREAM_EVENT : `${STREAM_EVENT} AND ${where}`,
   };
+}
+
+/**
+ * A stream report's CTEs: `ev` (only the events of its first `limit` rows when given, see
+ * `firstStreamEvents`; `where` is the report's own condition on its rows), `sp` and `sv`,
+ * `project_info` and `stream`.
+ */
+export function streamCtes(
+  scope: ReportScope,
+  dialect: SqlDialect,
+  limit: number | undefined,
+  where?: string,
+): string[] {
+  return [
+    eventsCte(scope, firstStreamEvents(limit, where)),
+    sessionViewersCte(scope),
+    projectInfoCte(scope, dialect),
+    streamCte(scope, dialect),
+  ];
 }
 
 /**

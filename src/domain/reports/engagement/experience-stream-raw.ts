@@ -3,27 +3,14 @@
  * (reporting-api.md §1.2).
  */
 import type { ReportDefinition } from '../definition.js';
-import {
-  eventsCte,
-  firstStreamEvents,
-  lit,
-  projectInfoCte,
-  query,
-  sessionViewersCte,
-  streamCte,
-} from '../sql.js';
+import { lit, query, streamCtes } from '../sql.js';
 
 export const experienceStreamRaw: ReportDefinition = {
   name: 'experience_stream_raw',
   grain: 'one row per event in range except progress that names an experience',
   sql: (scope, dialect, limit) =>
     query(
-      [
-        eventsCte(scope, firstStreamEvents(limit, 'experience_id IS NOT NULL')),
-        sessionViewersCte(scope),
-        projectInfoCte(scope, dialect),
-        streamCte(scope, dialect),
-      ],
+      streamCtes(scope, dialect, limit, 'experience_id IS NOT NULL'),
       `SELECT st.session_id, st.experience_id, x.title AS experience_title, st.ts AS timestamp,
   st.stream_action AS action, st.video_offset AS video_offset_seconds,
   st.stream_percent AS video_percent_complete, st.project_id,
