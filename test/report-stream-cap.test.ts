@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EngagementReportName } from '../src/domain/reports/columns.js';
 import { REPORT_DEFINITIONS } from '../src/domain/reports/index.js';
+import { plannedRows } from '../src/store/postgres/results.js';
 import { BACKEND, databaseFor, sqlOn } from './helpers/backend.js';
 import {
   at,
@@ -112,13 +113,8 @@ describe('stream reports at the row cap', () => {
           experienceIds: [],
         };
         const sql = REPORT_DEFINITIONS[report as EngagementReportName].sql(scope, 'postgres');
-        const [plan] = await sqlOn(
-          await databaseFor(capped.server.dataDir),
-          `EXPLAIN (FORMAT JSON) ${sql}`,
-        );
-        const expectedRows = (plan?.['QUERY PLAN'] as [{ Plan: { 'Plan Rows': number } }])[0].Plan[
-          'Plan Rows'
-        ];
+        const url = await databaseFor(capped.server.dataDir);
+        const expectedRows = await plannedRows({ all: (text) => sqlOn(url, String(text)) }, sql);
         assert.ok(expectedRows >= 2 * (CAP + 1), `the planner expects ${expectedRows} rows`);
       }
       const cut = await cappedAcc.reportWithCap(report, query);

@@ -500,7 +500,7 @@ export const STREAM_ACTION = `CASE
       ELSE 'custom' END`;
 
 /** The events that are stream rows (every one but `progress`), one row each. */
-export const STREAM_EVENT = `NOT (kind = 'player_action' AND action = 'progress')`;
+const STREAM_EVENT = `NOT (kind = 'player_action' AND action = 'progress')`;
 
 /**
  * The `first` of `eventsCte` for a stream whose caller keeps `limit` rows (none: every row).
